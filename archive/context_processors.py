@@ -1,0 +1,9 @@
+from django.conf import settings
+
+
+def site(request):
+    """Names every template may use, without each view passing them."""
+    return {
+        "site_name": settings.DOSSIER_SITE_NAME,
+        "archive_name": settings.DOSSIER_ARCHIVE_NAME,
+    }

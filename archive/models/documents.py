@@ -1,0 +1,425 @@
+"""The document and what hangs off it: provenance, scans, transcripts, translations."""
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from PIL import Image
+
+from archive.dates import DatePrecision, parse_historical_date
+from archive.richtext import RichTextField
+from archive.slugs import unique_slug
+from archive.uploads import make_thumbnail, make_web_image, sniff_kind, validate_scan_upload
+
+from .base import TimeStamped, reencode_new_image
+
+
+class DocumentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Document.Status.PUBLISHED)
+
+
+class Document(TimeStamped):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    record_id = models.PositiveIntegerField(
+        _("record ID"),
+        unique=True,
+        blank=True,
+        help_text=_("Stable public number used in URLs and citations. Assigned when left blank."),
+    )
+    title = models.CharField(_("title"), max_length=500)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True)
+    summary = models.TextField(
+        _("summary"),
+        blank=True,
+        help_text=_("One or two sentences shown in lists and on the page."),
+    )
+
+    date_entered = models.CharField(
+        _("date"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            'As historians give it: "1965-05-30", "May 30, 1965", "1952-07", "circa 1950", '
+            '"1951-09/1951-11", "1950?" or "undated".'
+        ),
+    )
+    date_edtf = models.CharField(_("date (EDTF)"), max_length=100, blank=True, editable=False)
+    date_earliest = models.DateField(_("earliest date"), null=True, editable=False)
+    date_latest = models.DateField(_("latest date"), null=True, editable=False)
+    date_precision = models.CharField(
+        _("date precision"),
+        max_length=10,
+        choices=DatePrecision,
+        default=DatePrecision.UNDATED,
+        editable=False,
+    )
+    date_display = models.CharField(_("date as shown"), max_length=120, blank=True, editable=False)
+
+    document_type = models.ForeignKey(
+        "archive.DocumentType",
+        verbose_name=_("document type"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    original_languages = models.ManyToManyField(
+        "archive.Language",
+        verbose_name=_("original languages"),
+        blank=True,
+        related_name="original_documents",
+    )
+    classification = models.ForeignKey(
+        "archive.Classification",
+        verbose_name=_("original classification"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    creators = models.ManyToManyField(
+        "archive.Agent", verbose_name=_("creators"), blank=True, related_name="documents_created"
+    )
+    recipients = models.ManyToManyField(
+        "archive.Agent",
+        verbose_name=_("recipients"),
+        blank=True,
+        related_name="documents_received",
+    )
+    places = models.ManyToManyField(
+        "archive.Place", verbose_name=_("associated places"), blank=True, related_name="documents"
+    )
+    topics = models.ManyToManyField(
+        "archive.Topic", verbose_name=_("associated topics"), blank=True, related_name="documents"
+    )
+    collections = models.ManyToManyField(
+        "archive.Collection",
+        verbose_name=_("collections"),
+        blank=True,
+        related_name="documents",
+    )
+    related_documents = models.ManyToManyField(
+        "self", verbose_name=_("related documents"), blank=True
+    )
+    attachments = models.ManyToManyField(
+        "self",
+        verbose_name=_("attachments"),
+        symmetrical=False,
+        blank=True,
+        related_name="attached_to",
+        help_text=_("Documents enclosed in this one."),
+    )
+    funders = models.ManyToManyField(
+        "archive.Funder", verbose_name=_("funders"), blank=True, related_name="documents"
+    )
+    rights_statement = models.ForeignKey(
+        "archive.RightsStatement",
+        verbose_name=_("rights statement"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+
+    status = models.CharField(
+        _("publication state"), max_length=12, choices=Status, default=Status.DRAFT
+    )
+    first_published_at = models.DateTimeField(
+        _("original uploaded date"),
+        null=True,
+        blank=True,
+        help_text=_("When the document was first published; kept when it is republished."),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawal_reason = models.TextField(
+        _("withdrawal reason"), blank=True, help_text=_("Shown to readers on the tombstone page.")
+    )
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date_earliest", "record_id"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        indexes = [
+            models.Index(fields=["status", "date_earliest"], name="document_status_date"),
+            models.Index(fields=["date_earliest", "date_latest"], name="document_date_range"),
+            models.Index(fields=["-first_published_at"], name="document_first_published"),
+            models.Index(fields=["-updated_at"], name="document_updated"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(date_earliest__isnull=True)
+                | models.Q(date_latest__isnull=True)
+                | models.Q(date_earliest__lte=models.F("date_latest")),
+                name="document_date_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        try:
+            self.apply_date()
+        except ValidationError as error:
+            raise ValidationError({"date_entered": error.messages}) from error
+
+    def save(self, *args, **kwargs):
+        self.apply_date()
+        if not self.slug:
+            self.slug = unique_slug(self, self.title, max_length=110)
+        if self.record_id is None:
+            with transaction.atomic():
+                self.record_id = next_record_id()
+                super().save(*args, **kwargs)
+        else:
+            super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "archive:document_detail", kwargs={"record_id": self.record_id, "slug": self.slug}
+        )
+
+    def apply_date(self) -> None:
+        """Derive the normalized date fields from what the archivist entered."""
+        parsed = parse_historical_date(self.date_entered)
+        self.date_entered = parsed.entered
+        self.date_edtf = parsed.edtf
+        self.date_earliest = parsed.earliest
+        self.date_latest = parsed.latest
+        self.date_precision = parsed.precision
+        self.date_display = parsed.display
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+def next_record_id() -> int:
+    highest = Document.objects.aggregate(highest=Max("record_id"))["highest"]
+    return (highest or 0) + 1
+
+
+class Provenance(models.Model):
+    """Where the original is and how its text reached the archive."""
+
+    document = models.OneToOneField(
+        Document, verbose_name=_("document"), on_delete=models.CASCADE, related_name="provenance"
+    )
+    repository = models.ForeignKey(
+        "archive.Repository",
+        verbose_name=_("repository"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="provenances",
+    )
+    archival_reference = models.CharField(
+        _("archival reference"),
+        max_length=255,
+        blank=True,
+        help_text=_('Fonds, file and pages, e.g. "PRC FMA 109-03654-02, 23-26".'),
+    )
+    published_source = models.TextField(
+        _("published source"),
+        blank=True,
+        help_text=_("Full citation of the publication the text was taken from, if any."),
+    )
+    translation_source = models.TextField(
+        _("translation source"),
+        blank=True,
+        help_text=_("Full citation of where the translation was first published, if elsewhere."),
+    )
+    acquisition_note = models.TextField(_("acquisition"), blank=True)
+    declassification_note = models.TextField(_("declassification"), blank=True)
+
+    class Meta:
+        verbose_name = _("provenance")
+        verbose_name_plural = _("provenance")
+
+    def __str__(self) -> str:
+        parts = [self.archival_reference, str(self.repository or "")]
+        return ", ".join(p for p in parts if p) or str(_("Provenance"))
+
+    @property
+    def source_line(self) -> str:
+        """The source as the document page and citation give it."""
+        return self.published_source or ", ".join(
+            p for p in [self.archival_reference, str(self.repository or "")] if p
+        )
+
+
+class Scan(models.Model):
+    """A file of the original: an image of a page, or a PDF of the whole."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("Image")
+        PDF = "pdf", _("PDF")
+
+    document = models.ForeignKey(
+        Document, verbose_name=_("document"), on_delete=models.CASCADE, related_name="scans"
+    )
+    position = models.PositiveIntegerField(_("order"), default=1)
+    file = models.FileField(
+        _("file"),
+        upload_to="scans/%Y/%m/",
+        validators=[validate_scan_upload],
+        help_text=_("A PDF, or an image (JPEG, PNG, GIF, WebP, TIFF)."),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, editable=False)
+    label = models.CharField(
+        _("label"), max_length=255, blank=True, help_text=_('e.g. "Original in Chinese", "Page 2".')
+    )
+    alt_text = models.CharField(
+        _("text alternative"),
+        max_length=500,
+        blank=True,
+        help_text=_("What the page shows, for readers who cannot see it."),
+    )
+    thumbnail = models.ImageField(upload_to="scans/thumbnails/", blank=True, editable=False)
+    web_image = models.ImageField(upload_to="scans/web/", blank=True, editable=False)
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    file_size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["document", "position"]
+        verbose_name = _("scan")
+        verbose_name_plural = _("scans")
+        constraints = [
+            models.UniqueConstraint(fields=["document", "position"], name="scan_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label or f"{self.get_kind_display()} {self.position}"
+
+    def save(self, *args, **kwargs):
+        if self.file and not self.file._committed:
+            self._prepare_new_file()
+        super().save(*args, **kwargs)
+
+    def _prepare_new_file(self) -> None:
+        """Sniff, re-encode and derive thumbnails for a file just uploaded."""
+        upload = self.file.file
+        self.kind = sniff_kind(upload)
+        if self.kind == self.Kind.IMAGE:
+            reencode_new_image(self.file)
+            source = self.file.file
+            stem = slugify(self.file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]) or "scan"
+            thumbnail = make_thumbnail(source)
+            web = make_web_image(source)
+            self.thumbnail.save(
+                f"{stem}-thumb.{thumbnail.name.rsplit('.', 1)[-1]}", thumbnail, False
+            )
+            self.web_image.save(f"{stem}-web.{web.name.rsplit('.', 1)[-1]}", web, False)
+            with Image.open(source) as image:
+                self.width, self.height = image.size
+            source.seek(0)
+        self.file_size = self.file.size
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind == self.Kind.IMAGE
+
+
+class Transcript(TimeStamped):
+    """The text in its original language."""
+
+    document = models.ForeignKey(
+        Document, verbose_name=_("document"), on_delete=models.CASCADE, related_name="transcripts"
+    )
+    language = models.ForeignKey(
+        "archive.Language", verbose_name=_("language"), on_delete=models.PROTECT
+    )
+    body = RichTextField(_("text"))
+
+    class Meta:
+        ordering = ["document", "language__name"]
+        verbose_name = _("transcript")
+        verbose_name_plural = _("transcripts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "language"], name="transcript_one_per_language"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language} transcript of {self.document}"
+
+
+class TranslationQuerySet(models.QuerySet):
+    def public(self):
+        """Translations readers may see: those with an approved text."""
+        return self.exclude(approved_body="")
+
+
+class Translation(TimeStamped):
+    """The text in another language, with its translators and review state.
+
+    `body` is the working text archivists edit; `approved_body` is the text
+    readers see, copied from `body` when an editor approves it, so editing an
+    approved translation never changes what the public reads.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted for review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        APPROVED = "approved", _("Approved")
+
+    document = models.ForeignKey(
+        Document, verbose_name=_("document"), on_delete=models.CASCADE, related_name="translations"
+    )
+    language = models.ForeignKey(
+        "archive.Language", verbose_name=_("language"), on_delete=models.PROTECT
+    )
+    body = RichTextField(_("text"))
+    translators = models.ManyToManyField(
+        "archive.Translator", verbose_name=_("translators"), blank=True, related_name="translations"
+    )
+    credit_line = models.CharField(
+        _("credit line"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            'e.g. "Translated for CWIHP by Merle Pribbenow". Left blank, it is made '
+            'from the translators ("Translated by …").'
+        ),
+    )
+    state = models.CharField(
+        _("review state"), max_length=20, choices=State, default=State.DRAFT, db_index=True
+    )
+    approved_body = RichTextField(_("approved text"), blank=True, editable=False)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True, editable=False)
+
+    objects = TranslationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["document", "language__name", "pk"]
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+
+    def __str__(self) -> str:
+        return f"{self.language} translation of {self.document}"
+
+    @property
+    def is_public(self) -> bool:
+        return bool(self.approved_body)
+
+    def credit(self) -> str:
+        """The credit line, or one made from the translators' names."""
+        if self.credit_line:
+            return self.credit_line
+        names = [t.name for t in self.translators.all()]
+        if not names:
+            return ""
+        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        return f"Translated by {joined}"

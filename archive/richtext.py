@@ -1,0 +1,162 @@
+"""Rich text written by editors: one allow-list sanitizer, a model field that applies it, and a
+plain-text rendering for search indexing and snippets.
+
+Editors paste from word processors and old web pages; whatever reaches the database must be
+safe to render with ``|safe``. Sanitizing on save (not on render) keeps templates simple and
+means the stored HTML is exactly what readers see.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import nh3
+from django.db import models
+
+ALLOWED_TAGS: frozenset[str] = frozenset(
+    {
+        "p", "br", "hr", "ul", "ol", "li", "blockquote", "pre", "code",
+        "em", "strong", "i", "b", "u", "s", "sub", "sup",
+        "h2", "h3", "h4", "div",
+        "a", "span", "abbr",
+        "table", "thead", "tbody", "tr", "th", "td",
+    }
+)  # fmt: skip
+
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "span": {"title"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+}
+
+# Relative URLs (internal links such as "/documents/123/") pass through unchanged.
+ALLOWED_URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
+
+# Dropped together with everything inside them; other unknown tags lose only the tag itself.
+CLEAN_CONTENT_TAGS: frozenset[str] = frozenset(
+    {
+        "script", "style", "template", "noscript",
+        "iframe", "frame", "frameset", "object", "embed", "applet",
+        "form", "button", "select", "textarea",
+        "svg", "math",
+    }
+)  # fmt: skip
+
+_CLEANER = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    clean_content_tags=set(CLEAN_CONTENT_TAGS),
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=set(ALLOWED_URL_SCHEMES),
+    link_rel="noopener noreferrer",
+    strip_comments=True,
+)
+
+RICH_TEXT_HELP = (
+    "Allowed markup: paragraphs, headings (h2 to h4), lists, emphasis, links (http, https, "
+    "mailto or relative), abbreviations, block quotes, simple tables and code. "
+    "Anything else, including scripts and styles, is removed when saved."
+)
+
+
+def sanitize_html(value: str | None) -> str:
+    """Reduce ``value`` to Dossier's allow-list of tags, attributes and URL schemes.
+
+    Idempotent: sanitizing already-sanitized HTML returns it unchanged.
+    """
+    if not value:
+        return ""
+    return _CLEANER.clean(value)
+
+
+class RichTextField(models.TextField):
+    """A TextField whose value is sanitized in ``pre_save``.
+
+    ``pre_save`` runs for ``save()``, forms, the admin and ``bulk_create``; it does *not* run
+    for ``QuerySet.update()`` or ``bulk_update()``, so sanitize those values yourself.
+    """
+
+    description = "Sanitized rich text (HTML)"
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("help_text", RICH_TEXT_HELP)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if kwargs.get("help_text") == RICH_TEXT_HELP:
+            del kwargs["help_text"]
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> str | None:
+        value = getattr(model_instance, self.attname)
+        if value is None and self.null:
+            return None
+        cleaned = sanitize_html(value)
+        setattr(model_instance, self.attname, cleaned)
+        return cleaned
+
+
+# Elements that start a new line in the plain-text rendering.
+_BLOCK_TAGS = frozenset(
+    {
+        "p", "div", "br", "hr", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre",
+        "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tfoot", "tr",
+        "caption", "section", "article", "header", "footer", "figure", "figcaption", "address",
+    }
+)  # fmt: skip
+_CELL_TAGS = frozenset({"td", "th"})
+_SKIP_TAGS = frozenset({"script", "style", "template"})
+_SPACES = re.compile(r"[^\S\n]+")  # whitespace other than newlines (includes &nbsp;)
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._pre = 0
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+            self._pre += tag == "pre"
+        elif tag in _CELL_TAGS:
+            self.parts.append(" ")
+
+    def handle_startendtag(self, tag: str, attrs) -> None:
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip = max(0, self._skip - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+            if tag == "pre":
+                self._pre = max(0, self._pre - 1)
+        elif tag in _CELL_TAGS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        # Outside <pre>, a newline in the source is just whitespace.
+        self.parts.append(data if self._pre else data.replace("\n", " "))
+
+
+def html_to_text(value: str | None) -> str:
+    """Plain text from (sanitized) HTML: one line per block, entities decoded, runs of
+    whitespace collapsed within each line, blank lines dropped."""
+    if not value:
+        return ""
+    parser = _TextExtractor()
+    parser.feed(value)
+    parser.close()
+    # convert_charrefs=True has already decoded entities (once: "&amp;lt;" stays "&lt;").
+    lines = (_SPACES.sub(" ", line).strip() for line in "".join(parser.parts).split("\n"))
+    return "\n".join(line for line in lines if line)

@@ -1,0 +1,63 @@
+"""The editorial roles, as Django groups with model permissions.
+
+`sync_roles()` is idempotent: the data migration calls it, and so does the
+post_migrate hook, so a permission added by a later migration reaches the
+groups without anyone editing them by hand.
+"""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+
+ARCHIVIST = "Archivist"
+EDITOR = "Editor"
+
+# Everything an archivist edits day to day; editors get the same and more.
+_RECORD_MODELS = [
+    "document",
+    "provenance",
+    "scan",
+    "transcript",
+    "translation",
+    "collection",
+    "agent",
+    "place",
+    "topic",
+    "repository",
+    "translator",
+    "funder",
+    "language",
+    "classification",
+    "documenttype",
+    "rightsstatement",
+]
+_ARCHIVIST_ACTIONS = ["view", "add", "change"]
+_ARCHIVIST_DELETES = ["scan", "transcript", "translation", "provenance"]
+
+
+def role_permissions() -> dict[str, set[tuple[str, str]]]:
+    """(app_label, codename) pairs each role holds."""
+    archivist = {("archive", f"{a}_{m}") for m in _RECORD_MODELS for a in _ARCHIVIST_ACTIONS}
+    archivist |= {("archive", f"delete_{m}") for m in _ARCHIVIST_DELETES}
+    editor = archivist | {("archive", f"delete_{m}") for m in _RECORD_MODELS}
+    return {ARCHIVIST: archivist, EDITOR: editor}
+
+
+def sync_roles(*, apps=global_apps, using: str = "default") -> None:
+    """Create or update the role groups; `apps` is the migration's registry there."""
+    # Permissions normally appear after post_migrate; create them now so this
+    # also works inside a data migration (where models_module is unset).
+    archive = apps.get_app_config("archive")
+    models_module = getattr(archive, "models_module", None)
+    archive.models_module = models_module or True
+    create_permissions(archive, verbosity=0, using=using, apps=apps)
+    archive.models_module = models_module
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    available = {
+        (p.content_type.app_label, p.codename): p
+        for p in Permission.objects.using(using).select_related("content_type")
+    }
+    for role, wanted in role_permissions().items():
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        group.permissions.set([available[key] for key in sorted(wanted)])

@@ -1,0 +1,131 @@
+"""Every admin page an archivist opens, with its query count pinned.
+
+Counts are measured with several rows of each kind so a page that queries
+per row (an N+1) fails here rather than on a large archive.
+"""
+
+import pytest
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from archive import models
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+ROWS = 5
+
+
+@pytest.fixture
+def superuser_client(client):
+    user = factories.UserFactory(username="chief", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def archive_rows():
+    """A few fully linked documents, so every changelist has rows and relations."""
+    english = factories.LanguageFactory(code="en", name="English")
+    chinese = factories.LanguageFactory(code="zh", name="Chinese")
+    collection = factories.CollectionFactory()
+    country = factories.PlaceFactory(name="China")
+    for n in range(ROWS):
+        document = factories.PublishedDocumentFactory(
+            document_type=factories.DocumentTypeFactory(),
+            classification=factories.ClassificationFactory(),
+        )
+        document.collections.add(collection)
+        document.places.add(factories.PlaceFactory(parent=country))
+        document.topics.add(factories.TopicFactory())
+        document.funders.add(factories.FunderFactory())
+        document.creators.add(factories.AgentFactory())
+        document.original_languages.add(chinese)
+        factories.ProvenanceFactory(document=document)
+        factories.ScanFactory(document=document, position=1)
+        factories.TranscriptFactory(document=document, language=chinese)
+        translation = factories.TranslationFactory(document=document, language=english)
+        translation.translators.add(factories.TranslatorFactory())
+        factories.CollectionFactory(parent=collection, title=f"Sub {n}")
+    return document
+
+
+# Queries per page, measured with ROWS rows of everything; they must not grow with ROWS.
+# Change pages of documents also load each inline row's autocomplete choices.
+QUERIES = {
+    "changelist": {"document": 13, "provenance": 6, "transcript": 6, "translation": 6},
+    "add": {},
+    "change": {
+        "collection": 6,
+        "document": 32,
+        "place": 5,
+        "provenance": 7,
+        "scan": 5,
+        "transcript": 8,
+        "translation": 10,
+        "translator": 5,
+    },
+}
+DEFAULT_QUERIES = {"changelist": 5, "add": 3, "change": 4}
+
+
+def registered_models():
+    return sorted(
+        (m for m in admin.site._registry if m._meta.app_label == "archive"),
+        key=lambda m: m._meta.model_name,
+    )
+
+
+def admin_url(model, action, *args):
+    return reverse(f"admin:archive_{model._meta.model_name}_{action}", args=args)
+
+
+def expected_queries(model, action: str) -> int:
+    return QUERIES[action].get(model._meta.model_name, DEFAULT_QUERIES[action])
+
+
+@pytest.fixture(autouse=True)
+def cold_content_type_cache():
+    """The content-type cache is process-wide; start each page from cold."""
+    ContentType.objects.clear_cache()
+
+
+@pytest.mark.parametrize("model", registered_models(), ids=lambda m: m._meta.model_name)
+def test_changelist_lists_every_row(
+    model, superuser_client, archive_rows, django_assert_num_queries
+):
+    with django_assert_num_queries(expected_queries(model, "changelist")):
+        response = superuser_client.get(admin_url(model, "changelist"))
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == model.objects.count() > 0
+
+
+@pytest.mark.parametrize("model", registered_models(), ids=lambda m: m._meta.model_name)
+def test_add_page_opens(model, superuser_client, archive_rows, django_assert_num_queries):
+    with django_assert_num_queries(expected_queries(model, "add")):
+        response = superuser_client.get(admin_url(model, "add"))
+    assert response.status_code == 200
+    assert "adminform" in response.context
+
+
+@pytest.mark.parametrize("model", registered_models(), ids=lambda m: m._meta.model_name)
+def test_change_page_opens(model, superuser_client, archive_rows, django_assert_num_queries):
+    obj = model.objects.order_by("pk").last()
+    with django_assert_num_queries(expected_queries(model, "change")):
+        response = superuser_client.get(admin_url(model, "change", obj.pk))
+    assert response.status_code == 200
+    assert response.context["original"] == obj
+
+
+def test_document_changelist_is_searchable_by_record_id_and_reference(
+    superuser_client, archive_rows
+):
+    target = models.Document.objects.order_by("pk").first()
+    target.record_id = 987654
+    target.save()
+    reference = target.provenance.archival_reference
+    by_id = superuser_client.get(admin_url(models.Document, "changelist"), {"q": target.record_id})
+    by_reference = superuser_client.get(admin_url(models.Document, "changelist"), {"q": reference})
+    assert list(by_id.context["cl"].result_list) == [target]
+    assert list(by_reference.context["cl"].result_list) == [target]
