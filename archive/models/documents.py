@@ -137,6 +137,12 @@ class Document(TimeStamped):
         blank=True,
         help_text=_("When the document was first published; kept when it is republished."),
     )
+    publish_at = models.DateTimeField(
+        _("scheduled publication"),
+        null=True,
+        blank=True,
+        help_text=_("Publish automatically at this date and time."),
+    )
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     withdrawal_reason = models.TextField(
         _("withdrawal reason"), blank=True, help_text=_("Shown to readers on the tombstone page.")
@@ -153,6 +159,11 @@ class Document(TimeStamped):
             models.Index(fields=["date_earliest", "date_latest"], name="document_date_range"),
             models.Index(fields=["-first_published_at"], name="document_first_published"),
             models.Index(fields=["-updated_at"], name="document_updated"),
+            models.Index(
+                fields=["publish_at"],
+                condition=models.Q(publish_at__isnull=False),
+                name="document_scheduled",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
