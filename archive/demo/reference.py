@@ -1,5 +1,4 @@
 # The pages' typographic apostrophes are kept as they are.
-# ruff: noqa: RUF001
 """The reference pages (`shared/reference/pages/`) as plain data.
 
 Four document pages and one collection page from the Wilson Center's Digital Archive,

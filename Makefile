@@ -1,0 +1,70 @@
+# Dossier: the everyday commands. `make run` serves the site, `make test` runs
+# every test (browser tests included). Needs Python 3.12 (see .python-version).
+
+SHELL := /bin/bash
+
+# Never let uv download a Python of its own: use the machine's 3.12.
+export UV_PYTHON_DOWNLOADS := never
+
+CHROMIUM := /usr/bin/chromium
+AXE_JS := node_modules/axe-core/axe.min.js
+PYTEST_ARGS ?=
+
+# uv from PATH; if it was just installed with pip and the shell cannot run it
+# yet (a pyenv shim missing, or one for another Python version), fall back to
+# the module. Expanded lazily, so it is looked up again after `install` ran.
+UV = $(shell uv --version >/dev/null 2>&1 && echo uv || echo python3 -m uv)
+RUN = $(UV) run --locked
+
+.PHONY: install run test lint format check-browser
+
+install:
+	@uv --version >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || { \
+		echo "uv not found: installing it with pip"; \
+		python3 -m pip install --quiet uv; \
+		if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi; \
+	}
+	$(UV) sync --locked
+
+run: install
+	$(RUN) python manage.py migrate --noinput
+	$(RUN) python manage.py load_demo
+	$(RUN) python manage.py runserver 127.0.0.1:8000
+
+check-browser:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		echo ""; \
+		echo "************************************************************************"; \
+		echo "*  $(CHROMIUM) is missing: the browser tests need Debian's Chromium."; \
+		echo "*  Install it, then run make test again:"; \
+		echo "*"; \
+		echo "*      sudo apt-get update && sudo apt-get install chromium"; \
+		echo "*"; \
+		echo "************************************************************************"; \
+		echo ""; \
+		exit 1; \
+	fi
+
+# axe-core for the accessibility checks; reinstalled only when the lock changes.
+$(AXE_JS): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+		echo ""; \
+		echo "*** npm is missing: the accessibility tests need axe-core from npm."; \
+		echo "*** Install it (sudo apt-get install nodejs npm), then run make test again."; \
+		echo ""; \
+		exit 1; \
+	}
+	npm ci --no-audit --no-fund
+	@touch $@
+
+test: install check-browser $(AXE_JS)
+	$(RUN) pytest $(PYTEST_ARGS)
+
+lint: install
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) python manage.py makemigrations --check --dry-run
+
+format: install
+	$(RUN) ruff format .
+	$(RUN) ruff check --fix .
