@@ -23,6 +23,11 @@ from archive.models import (
     Translation,
     Translator,
 )
+from archive.richtext import RichTextField
+from curation.widgets import RichTextWidget
+
+# Rich-text fields get the formatting editor; the server still sanitizes whatever arrives.
+RICH_TEXT_EDITOR = {RichTextField: {"widget": RichTextWidget}}
 
 
 def image_preview(field_file, *, alt: str = "", size: int = 80) -> str:
@@ -64,6 +69,7 @@ class DocumentTypeAdmin(AuthorityAdmin):
 
 @admin.register(RightsStatement)
 class RightsStatementAdmin(AuthorityAdmin):
+    formfield_overrides = RICH_TEXT_EDITOR
     list_display = ["name", "url"]
     search_fields = ["name", "text"]
 
@@ -114,6 +120,7 @@ class FunderAdmin(AuthorityAdmin):
 
 @admin.register(Collection)
 class CollectionAdmin(admin.ModelAdmin):
+    formfield_overrides = RICH_TEXT_EDITOR
     list_display = ["title", "image_preview", "parent", "document_count", "featured", "active"]
     list_filter = ["active", "featured"]
     list_editable = ["featured", "active"]
@@ -163,6 +170,7 @@ class ScanInline(admin.TabularInline):
 
 
 class TranscriptInline(admin.StackedInline):
+    formfield_overrides = RICH_TEXT_EDITOR
     model = Transcript
     extra = 0
     autocomplete_fields = ["language"]
@@ -172,6 +180,7 @@ class TranscriptInline(admin.StackedInline):
 
 
 class TranslationInline(admin.StackedInline):
+    formfield_overrides = RICH_TEXT_EDITOR
     model = Translation
     extra = 0
     fields = ["language", "translators", "credit_line", "body", "state"]
@@ -305,6 +314,7 @@ class ScanAdmin(admin.ModelAdmin):
 
 @admin.register(Transcript)
 class TranscriptAdmin(admin.ModelAdmin):
+    formfield_overrides = RICH_TEXT_EDITOR
     list_display = ["document", "language", "updated_at"]
     list_select_related = ["document", "language"]
     list_filter = ["language"]
@@ -314,6 +324,7 @@ class TranscriptAdmin(admin.ModelAdmin):
 
 @admin.register(Translation)
 class TranslationAdmin(admin.ModelAdmin):
+    formfield_overrides = RICH_TEXT_EDITOR
     list_display = ["document", "language", "state", "credit_line", "updated_at"]
     list_select_related = ["document", "language"]
     list_filter = ["state", "language"]
