@@ -9,6 +9,7 @@ admin.site.index_title = "Records, review and publishing"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("search/", include("archive.search.urls")),
     path("", include("archive.urls")),
 ]
 
