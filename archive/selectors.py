@@ -50,8 +50,10 @@ def active_collections() -> QuerySet[Collection]:
 
 
 def documents_for_list(documents: QuerySet[Document]) -> QuerySet[Document]:
-    """Only the columns a list of documents shows (date, title, summary, link)."""
-    return documents.only("record_id", "slug", "title", "summary", "date_display", *BY_DATE[:1])
+    """Only the columns a list of documents shows (date, title, summary, link), and the
+    sort date (a UNION can order only by a selected column)."""
+    fields = ("record_id", "slug", "title", "summary", "date_display", "date_earliest")
+    return documents.only(*fields)
 
 
 def _published_count(relation: str) -> Count:
