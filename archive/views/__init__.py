@@ -1,0 +1,1 @@
+"""The reading room: public views, one module per kind of page."""
