@@ -242,13 +242,12 @@ def _locked_document(document: Document) -> Document:
     return Document.objects.select_for_update().get(pk=document.pk)
 
 
-def _publish(current: Document, *, user, reason: str) -> None:
+def _publish(current: Document, *, user, reason: str, at: datetime | None = None) -> None:
     missing = publication_problems(current)
     if missing:
         raise PublishCheckFailed(missing)
-    now = timezone.now()
     current.status = Status.PUBLISHED
-    current.first_published_at = current.first_published_at or now
+    current.first_published_at = current.first_published_at or at or timezone.now()
     current.publish_at = None
     current.withdrawn_at = None
     current.withdrawal_reason = ""
@@ -347,7 +346,10 @@ def documents_publish_scheduled(*, now: datetime | None = None) -> ScheduledRun:
                     continue  # unscheduled or moved meanwhile
                 if current.status == Status.PUBLISHED:
                     continue
-                _publish(current, user=None, reason=_("Published as scheduled"))
+                # Dated as scheduled, however late cron ran.
+                _publish(
+                    current, user=None, reason=_("Published as scheduled"), at=current.publish_at
+                )
                 run.published.append(current)
         except PublishCheckFailed as refused:
             run.refused[current] = str(refused)

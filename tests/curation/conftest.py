@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 
 from curation.roles import ARCHIVIST, EDITOR
 from tests import factories
@@ -28,8 +29,8 @@ def second_editor(db):
     return member(EDITOR, "eduardo")
 
 
-def client_for(client_class, user):
-    client = client_class()
+def client_for(user) -> Client:
+    client = Client()
     client.force_login(user)
     return client
 
@@ -41,8 +42,8 @@ def archivist_client(archivist, client):
 
 
 @pytest.fixture
-def editor_client(editor, client_class):
-    return client_for(client_class, editor)
+def editor_client(editor):
+    return client_for(editor)
 
 
 @pytest.fixture
