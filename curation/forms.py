@@ -28,11 +28,11 @@ def changes_since(instance, opened_at: datetime | None) -> tuple[list[str], list
     if newest is None or before is None:
         return [], []
     delta = newest.diff_against(before)
-    opts = instance._meta
+    changed = set(delta.changed_fields) - {"updated_at"}
     fields = [
-        capfirst(opts.get_field(name).verbose_name)
-        for name in delta.changed_fields
-        if name != "updated_at"
+        str(capfirst(f.verbose_name))
+        for f in instance._meta.get_fields()
+        if f.name in changed and hasattr(f, "verbose_name")
     ]
     later = history.filter(history_date__gt=before.history_date).order_by("history_date")
     users = []
