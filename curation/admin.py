@@ -229,7 +229,7 @@ def review_state(obj: Translation) -> str:
         obj.get_state_display(),
         public,
         reverse("curation:review", args=[obj.pk]),
-        _("Review"),
+        _("Open the review page"),
     )
 
 
