@@ -291,3 +291,18 @@ def test_bulk_publish_reports_what_it_refused(editor_client, ready_document):
     assert "1 document published." in page
     assert "lacks: a rights statement" in page
     assert Document.objects.published().get() == ready_document
+
+
+def test_the_task_publishes_what_is_due(ready_document, editor):
+    """Django's tasks framework (the immediate backend by default) runs the same work."""
+    from curation.tasks import publish_scheduled_documents
+
+    services.document_schedule(
+        document=ready_document, editor=editor, publish_at=timezone.now() + datetime.timedelta(1)
+    )
+    assert publish_scheduled_documents.enqueue().return_value == {"published": [], "refused": []}
+    Document.objects.filter(pk=ready_document.pk).update(publish_at=timezone.now())
+    result = publish_scheduled_documents.enqueue()
+    assert result.return_value == {"published": [ready_document.record_id], "refused": []}
+    ready_document.refresh_from_db()
+    assert ready_document.status == Status.PUBLISHED
