@@ -154,7 +154,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "dossier@localhost")
 
 LOGIN_URL = "admin:login"
 
-# History (django-simple-history, registered in curation.history): the history
+# History (django-simple-history, registered in curation/models.py): the history
 # models' own view/change permissions decide who may see history and revert.
 SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router, transaction
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
@@ -66,6 +67,9 @@ class DeskAdmin(SimpleHistoryAdmin):
             if obj is None or not self.has_change_history_permission(request, obj):
                 raise PermissionDenied
             request.reverting_to = version_id
+            # As the admin's own change view: one transaction, so the form's row lock holds.
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().history_form_view(request, object_id, version_id, extra_context)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):

@@ -8,6 +8,7 @@ from archive.models import Document, Translation
 from curation import services
 from tests import factories
 from tests.curation.admin_forms import admin_form_data
+from tests.curation.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +236,16 @@ def test_the_activity_page_costs_the_same_however_much_happened(
     factories.CollectionFactory.create_batch(5)
     with django_assert_num_queries(len(few)):
         editor_client.get(url)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_revert_runs_in_its_own_transaction(editor, document):
+    """Outside a test's wrapping transaction, as in production: the row lock must work."""
+    first = document.history.earliest("history_date")
+    document.title = "A mistaken title"
+    document.save()
+    client = client_for(editor)
+    opened = client.get(revert_url(document, first))
+    assert client.post(revert_url(document, first), admin_form_data(opened)).status_code == 302
+    document.refresh_from_db()
+    assert document.title == first.title
