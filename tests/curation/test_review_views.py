@@ -194,3 +194,23 @@ def test_the_review_page_compares_a_resubmission_with_the_previous_one(
     response = editor_client.get(review_url(translation))
     assert response.context["baseline_label"] == "the previous submission"
     assert (response.context["diff"].added, response.context["diff"].removed) == (1, 1)
+
+
+def test_the_review_page_costs_the_same_however_long_its_history(
+    editor_client, archivist, editor, translation, django_assert_num_queries
+):
+    def cycle():
+        submit(translation, archivist)
+        services.translation_request_changes(translation=translation, editor=editor, comment="x")
+
+    cycle()
+    submit(translation, archivist)
+    editor_client.get(review_url(translation))  # warm the content-type cache
+    with django_assert_num_queries(10) as first:
+        editor_client.get(review_url(translation))
+    services.translation_request_changes(translation=translation, editor=editor, comment="y")
+    for _ in range(3):
+        cycle()
+    submit(translation, archivist)
+    with django_assert_num_queries(len(first)):
+        editor_client.get(review_url(translation))

@@ -124,6 +124,15 @@ def test_a_translation_goes_from_draft_to_the_public_page(
     desk.get_by_role("button", name="Publish now").click()
     expect(desk.locator(".messagelist")).to_contain_text("Published.")
     expect(desk.locator("#publication-state")).to_have_text("Published")
+
+    # Every step is in the record's history and on the desk's activity page.
+    desk.goto(f"{base}/admin/desk/activity/")
+    expect(desk.locator("#activity")).to_contain_text("Published")
+    assert_accessible(desk, "activity page", axe)
+    desk.goto(f"{base}/admin/archive/translation/{document.translations.get().pk}/history/")
+    expect(desk.locator("#change-history")).to_contain_text("Approved")
+    expect(desk.locator("#change-history")).to_contain_text("Changes requested")
+    assert_accessible(desk, "history page", axe)
     editor_context.close()
 
     # A reader sees the approved translation and its credit line.
