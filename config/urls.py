@@ -10,6 +10,7 @@ admin.site.site_title = "Dossier"
 admin.site.index_title = "Records, review and publishing"
 
 urlpatterns = [
+    path("admin/desk/", include("curation.urls")),
     path("admin/", admin.site.urls),
     path("search/", include("archive.search.urls")),
     path("", include("archive.urls")),

@@ -1,9 +1,16 @@
 """The editors' desk: one admin room for every record in the archive."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router, transaction
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from archive.models import (
     Agent,
@@ -24,6 +31,8 @@ from archive.models import (
     Translator,
 )
 from archive.richtext import RichTextField
+from curation import services
+from curation.forms import TOKEN, ConcurrencyForm, InlineConcurrencyForm
 from curation.widgets import RichTextWidget
 
 # Rich-text fields get the formatting editor; the server still sanitizes whatever arrives.
@@ -42,7 +51,42 @@ def image_preview(field_file, *, alt: str = "", size: int = 80) -> str:
     )
 
 
-class AuthorityAdmin(admin.ModelAdmin):
+class DeskAdmin(SimpleHistoryAdmin):
+    """Every model admin: a history with differences, and revert for editors only.
+
+    `workflow_fields` change only through curation.services; a revert restores
+    the other fields of an old version and keeps these as they are now.
+    """
+
+    workflow_fields: tuple[str, ...] = ()
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            # simple-history saves a POST here if the user may merely view history.
+            if obj is None or not self.has_change_history_permission(request, obj):
+                raise PermissionDenied
+            request.reverting_to = version_id
+            # As the admin's own change view: one transaction, so the form's row lock holds.
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().history_form_view(request, object_id, version_id, extra_context)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        version = getattr(request, "reverting_to", None)
+        if version is not None:
+            current = type(obj)._default_manager.get(pk=obj.pk)
+            for name in self.workflow_fields:
+                setattr(obj, name, getattr(current, name))
+            self.before_revert(request, obj, current)
+            obj._change_reason = _("Reverted to version %(version)s") % {"version": version}
+        super().save_model(request, obj, form, change)
+
+    def before_revert(self, request, obj, current) -> None:
+        """Hook: adjust a reverted object before it is saved."""
+
+
+class AuthorityAdmin(DeskAdmin):
     """Shared shape of the controlled-vocabulary admins: searchable, slug prefilled."""
 
     list_display = ["name", "slug"]
@@ -51,7 +95,7 @@ class AuthorityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
+class LanguageAdmin(DeskAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
@@ -119,7 +163,7 @@ class FunderAdmin(AuthorityAdmin):
 
 
 @admin.register(Collection)
-class CollectionAdmin(admin.ModelAdmin):
+class CollectionAdmin(DeskAdmin):
     formfield_overrides = RICH_TEXT_EDITOR
     list_display = ["title", "image_preview", "parent", "document_count", "featured", "active"]
     list_filter = ["active", "featured"]
@@ -179,19 +223,60 @@ class TranscriptInline(admin.StackedInline):
         return super().get_queryset(request).select_related("language", "document")
 
 
+def review_state(obj: Translation) -> str:
+    """The review state, linked to the review page where it can change."""
+    if not obj.pk:
+        return str(Translation.State.DRAFT.label)
+    public = _(" — readers see the approved text") if obj.approved_body else ""
+    return format_html(
+        '{}{} <a href="{}">{}</a>',
+        obj.get_state_display(),
+        public,
+        reverse("curation:review", args=[obj.pk]),
+        _("Open the review page"),
+    )
+
+
+class TranslationFormSet(BaseInlineFormSet):
+    """Only an editor may delete a translation readers can see."""
+
+    request = None
+
+    def clean(self):
+        super().clean()
+        if self.request is None or self.request.user.has_perm(services.REVIEW):
+            return
+        for form in self.deleted_forms:
+            if form.instance.pk and form.instance.approved_body:
+                raise ValidationError(
+                    _("Only an editor can delete a translation that readers can see.")
+                )
+
+
 class TranslationInline(admin.StackedInline):
     formfield_overrides = RICH_TEXT_EDITOR
     model = Translation
+    form = InlineConcurrencyForm
+    formset = TranslationFormSet
     extra = 0
-    fields = ["language", "translators", "credit_line", "body", "state"]
+    fields = ["language", "translators", "credit_line", "body", "state_and_review", TOKEN]
+    readonly_fields = ["state_and_review"]
     autocomplete_fields = ["language", "translators"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("language", "document")
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (formset,), {"request": request})
+
+    @admin.display(description=_("review state"))
+    def state_and_review(self, obj: Translation) -> str:
+        return review_state(obj)
+
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(DeskAdmin):
     list_display = [
         "record_id",
         "title",
@@ -223,6 +308,15 @@ class DocumentAdmin(admin.ModelAdmin):
     ]
     date_hierarchy = "date_earliest"
     ordering = ["-updated_at"]
+    form = ConcurrencyForm
+    actions = ["publish_selected", "unpublish_selected"]
+    workflow_fields = (
+        "status",
+        "first_published_at",
+        "publish_at",
+        "withdrawn_at",
+        "withdrawal_reason",
+    )
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = [
         "document_type",
@@ -238,11 +332,30 @@ class DocumentAdmin(admin.ModelAdmin):
         "attachments",
         "funders",
     ]
-    readonly_fields = ["date_summary", "created_at", "updated_at"]
+    readonly_fields = [
+        "date_summary",
+        "created_at",
+        "updated_at",
+        "status",
+        "first_published_at",
+        "publish_at",
+        "withdrawn_at",
+        "withdrawal_reason",
+        "publication_link",
+    ]
     fieldsets = [
         (
             None,
-            {"fields": ["record_id", "title", "slug", "summary", ("date_entered", "date_summary")]},
+            {
+                "fields": [
+                    "record_id",
+                    "title",
+                    "slug",
+                    "summary",
+                    ("date_entered", "date_summary"),
+                    TOKEN,
+                ]
+            },
         ),
         (
             _("Description"),
@@ -267,9 +380,10 @@ class DocumentAdmin(admin.ModelAdmin):
             _("Publication"),
             {
                 "fields": [
-                    "status",
+                    ("status", "publication_link"),
                     "first_published_at",
-                    "withdrawal_reason",
+                    "publish_at",
+                    ("withdrawn_at", "withdrawal_reason"),
                     ("created_at", "updated_at"),
                 ]
             },
@@ -277,6 +391,55 @@ class DocumentAdmin(admin.ModelAdmin):
     ]
     inlines = [ProvenanceInline, ScanInline, TranscriptInline, TranslationInline]
     show_facets = admin.ShowFacets.NEVER
+
+    @admin.display(description=_("publishing"))
+    def publication_link(self, obj: Document) -> str:
+        if not obj.pk:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("curation:publication", args=[obj.pk]),
+            _("Publish, unpublish, withdraw or schedule"),
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Translation:
+            for row in formset.forms:
+                if row.instance.pk and row.has_changed() and row not in formset.deleted_forms:
+                    services.translation_note_edit(
+                        translation=row.instance, user=request.user, changed=row.changed_data
+                    )
+        super().save_formset(request, form, formset, change)
+
+    def has_publish_permission(self, request) -> bool:
+        return request.user.has_perm(services.PUBLISH)
+
+    @admin.action(description=_("Publish selected documents"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._bulk(request, queryset, services.document_publish, _("published"))
+
+    @admin.action(description=_("Unpublish selected documents"), permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        self._bulk(request, queryset, services.document_unpublish, _("unpublished"))
+
+    def _bulk(self, request, queryset, service, done: str) -> None:
+        """One service call per document, so each change has its checks and history."""
+        count = 0
+        for document in queryset:
+            try:
+                service(document=document, editor=request.user)
+                count += 1
+            except services.TransitionError as refused:
+                self.message_user(
+                    request, f"{document.record_id} {document}: {refused}", messages.WARNING
+                )
+        if count:
+            self.message_user(
+                request,
+                ngettext("%(count)d document %(done)s.", "%(count)d documents %(done)s.", count)
+                % {"count": count, "done": done},
+                messages.SUCCESS,
+            )
 
     @admin.display(description=_("read as"))
     def date_summary(self, obj: Document) -> str:
@@ -290,7 +453,7 @@ class DocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Provenance)
-class ProvenanceAdmin(admin.ModelAdmin):
+class ProvenanceAdmin(DeskAdmin):
     list_display = ["document", "repository", "archival_reference"]
     list_select_related = ["document", "repository"]
     list_filter = ["repository"]
@@ -299,7 +462,7 @@ class ProvenanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Scan)
-class ScanAdmin(admin.ModelAdmin):
+class ScanAdmin(DeskAdmin):
     list_display = ["__str__", "preview", "document", "position", "kind", "file_size"]
     list_select_related = ["document"]
     list_filter = ["kind"]
@@ -313,7 +476,7 @@ class ScanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Transcript)
-class TranscriptAdmin(admin.ModelAdmin):
+class TranscriptAdmin(DeskAdmin):
     formfield_overrides = RICH_TEXT_EDITOR
     list_display = ["document", "language", "updated_at"]
     list_select_related = ["document", "language"]
@@ -323,11 +486,54 @@ class TranscriptAdmin(admin.ModelAdmin):
 
 
 @admin.register(Translation)
-class TranslationAdmin(admin.ModelAdmin):
+class TranslationAdmin(DeskAdmin):
     formfield_overrides = RICH_TEXT_EDITOR
+    form = ConcurrencyForm
     list_display = ["document", "language", "state", "credit_line", "updated_at"]
     list_select_related = ["document", "language"]
     list_filter = ["state", "language"]
     search_fields = ["document__title", "body", "translators__name", "credit_line"]
     autocomplete_fields = ["document", "language", "translators"]
-    readonly_fields = ["approved_at"]
+    fields = [
+        "document",
+        "language",
+        "translators",
+        "credit_line",
+        "body",
+        "state_and_review",
+        "approved_at",
+        TOKEN,
+    ]
+    readonly_fields = ["state_and_review", "approved_at"]
+    workflow_fields = ("state", "approved_body", "approved_at")
+
+    @admin.display(description=_("review state"))
+    def state_and_review(self, obj: Translation) -> str:
+        return review_state(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.approved_body and not request.user.has_perm(services.REVIEW):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        if not request.user.has_perm(services.REVIEW) and queryset.public().exists():
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
+
+    def save_model(self, request, obj, form, change):
+        if change and getattr(request, "reverting_to", None) is None:
+            services.translation_note_edit(
+                translation=obj, user=request.user, changed=form.changed_data
+            )
+        super().save_model(request, obj, form, change)
+
+    def before_revert(self, request, obj, current) -> None:
+        changed = [
+            name
+            for name in ("body", "credit_line", "language_id")
+            if getattr(obj, name) != getattr(current, name)
+        ]
+        services.translation_note_edit(
+            translation=obj, user=request.user, changed=[n.removesuffix("_id") for n in changed]
+        )

@@ -1,0 +1,148 @@
+"""Admin forms: the concurrency guard, and the small forms of editorial decisions."""
+
+from datetime import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+TOKEN = "concurrency_token"
+
+
+def changes_since(instance, opened_at: datetime | None) -> tuple[list[str], list[str]]:
+    """Fields of `instance` changed since the version saved at `opened_at`, and by whom.
+
+    Read from the history: the last version that still had `opened_at` as its
+    `updated_at` against the newest one.
+    """
+    history = instance.history.select_related("history_user")
+    newest = history.order_by("-history_date", "-history_id").first()
+    before = None
+    if opened_at is not None:
+        before = (
+            history.filter(updated_at=opened_at).order_by("-history_date", "-history_id").first()
+        )
+    if newest is None or before is None:
+        return [], []
+    delta = newest.diff_against(before)
+    changed = set(delta.changed_fields) - {"updated_at"}
+    fields = [
+        str(capfirst(f.verbose_name))
+        for f in instance._meta.get_fields()
+        if f.name in changed and hasattr(f, "verbose_name")
+    ]
+    later = history.filter(history_date__gt=before.history_date).order_by("history_date")
+    users = []
+    for record in later:
+        name = record.history_user.get_username() if record.history_user else _("an automatic task")
+        if name not in users:
+            users.append(name)
+    return fields, users
+
+
+def stale_message(instance, opened_at: datetime | None) -> str:
+    fields, users = changes_since(instance, opened_at)
+    what = capfirst(str(instance._meta.verbose_name))
+    message = _("%(what)s “%(obj)s” was changed by someone else while you were editing it") % {
+        "what": what,
+        "obj": instance,
+    }
+    if users:
+        message += _(" (by %(users)s)") % {"users": ", ".join(users)}
+    if fields:
+        message += _("; changed meanwhile: %(fields)s") % {"fields": ", ".join(fields)}
+    return message + _(
+        ". Your changes were not saved. Open the record again to see the current version, "
+        "then make your changes again."
+    )
+
+
+class ConcurrencyForm(forms.ModelForm):
+    """Refuses a save based on a stale copy of the record.
+
+    The form carries the `updated_at` it was opened with; on save the row is
+    read under `select_for_update` (the admin wraps the save in a transaction,
+    so the lock lasts until the save) and a different value means someone
+    saved in between. `check_unchanged` is off for inline rows: the admin only
+    saves the inline rows that changed, but always saves the main record.
+    """
+
+    check_unchanged = True
+
+    concurrency_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        if instance.pk is None:
+            return
+        opened_at = instance.updated_at
+        if getattr(instance, "_history", None) is not None:
+            # A revert form is built from an old version; guard against the current one.
+            opened_at = self._current_updated_at(lock=False)
+        if opened_at is not None:
+            self.fields[TOKEN].initial = opened_at.isoformat()
+
+    def _current_updated_at(self, *, lock: bool) -> datetime | None:
+        rows = type(self.instance)._default_manager.filter(pk=self.instance.pk)
+        if lock:
+            rows = rows.select_for_update()
+        return rows.values_list("updated_at", flat=True).first()
+
+    def _opened_at(self) -> datetime | None:
+        raw = self.cleaned_data.get(TOKEN) or ""
+        try:
+            value = datetime.fromisoformat(raw)
+        except ValueError:
+            return None
+        return value if timezone.is_aware(value) else None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None or self.instance._state.adding:
+            return cleaned
+        if not (self.check_unchanged or self.has_changed() or cleaned.get("DELETE")):
+            return cleaned
+        opened_at = self._opened_at()
+        current = self._current_updated_at(lock=True)
+        if current is None:
+            raise ValidationError(
+                _("This %(what)s was deleted by someone else while you were editing it.")
+                % {"what": self.instance._meta.verbose_name},
+                code="deleted",
+            )
+        if opened_at != current:
+            raise ValidationError(stale_message(self.instance, opened_at), code="stale")
+        return cleaned
+
+
+class InlineConcurrencyForm(ConcurrencyForm):
+    check_unchanged = False
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=gettext_lazy("Comment"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Readers see it on the withdrawn document's page."),
+    )
+
+
+class ScheduleForm(forms.Form):
+    publish_at = forms.DateTimeField(
+        label=gettext_lazy("Publish at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        help_text=gettext_lazy("In the site's time zone."),
+    )

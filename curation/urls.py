@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import path
+
+from curation import views
+
+app_name = "curation"
+
+
+def desk(view):
+    """Admin login, staff check and CSRF, as for every admin page."""
+    return admin.site.admin_view(view)
+
+
+urlpatterns = [
+    path("review/", desk(views.review_queue), name="review_queue"),
+    path("review/<int:pk>/", desk(views.review), name="review"),
+    path("documents/<int:pk>/publication/", desk(views.publication), name="publication"),
+    path("activity/", desk(views.activity), name="activity"),
+]

@@ -1,0 +1,183 @@
+"""The editors' desk pages beside the model admins: review, publishing, activity.
+
+Views stay thin: they read through selectors, write through services, and turn
+a refused move into a message (state unchanged) or, without the permission, a 403.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from archive.models import Document, Translation
+from curation import selectors, services
+from curation.diffs import word_diff
+from curation.forms import CommentForm, ReasonForm, ScheduleForm
+
+State = Translation.State
+
+
+def _render(request, template: str, context: dict) -> TemplateResponse:
+    return TemplateResponse(request, template, {**admin.site.each_context(request), **context})
+
+
+def _require(request, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+@require_http_methods(["GET"])
+def review_queue(request):
+    _require(request, "archive.view_translation")
+    can_review = request.user.has_perm(services.REVIEW)
+    return _render(
+        request,
+        "curation/review_queue.html",
+        {
+            "title": _("Translation review"),
+            "can_review": can_review,
+            "queue": list(selectors.review_queue()) if can_review else [],
+            "sent_back": list(selectors.sent_back_to(request.user)),
+        },
+    )
+
+
+REVIEW_ACTIONS = {
+    "submit": lambda t, user, data: services.translation_submit(translation=t, user=user),
+    "approve": lambda t, user, data: services.translation_approve(
+        translation=t, editor=user, comment=data.get("comment", "")
+    ),
+    "request_changes": lambda t, user, data: services.translation_request_changes(
+        translation=t, editor=user, comment=data.get("comment", "")
+    ),
+    "withdraw": lambda t, user, data: services.translation_withdraw(
+        translation=t, editor=user, reason=data.get("reason", "")
+    ),
+}
+REVIEW_DONE = {
+    "submit": _("Submitted for review."),
+    "approve": _("Approved: readers see this text once the document is published."),
+    "request_changes": _("Sent back to the translator with your comment."),
+    "withdraw": _("Withdrawn: readers no longer see this translation."),
+}
+
+
+@require_http_methods(["GET", "POST"])
+def review(request, pk: int):
+    _require(request, "archive.view_translation")
+    translation = get_object_or_404(Translation, pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in REVIEW_ACTIONS:
+            messages.error(request, _("Unknown action."))
+            return redirect("curation:review", pk=pk)
+        try:
+            REVIEW_ACTIONS[action](translation, request.user, request.POST)
+        except services.TransitionError as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, REVIEW_DONE[action])
+        return redirect("curation:review", pk=pk)
+
+    translation = selectors.translation_for_review(pk)
+    previous = selectors.previous_submission(translation)
+    if translation.approved_body:
+        baseline, baseline_label = translation.approved_body, _("the approved text readers see")
+    elif previous is not None:
+        baseline, baseline_label = previous.body, _("the previous submission")
+    else:
+        baseline, baseline_label = "", _("nothing (first submission)")
+    user = request.user
+    can_change = user.has_perm(services.SUBMIT)
+    can_review = user.has_perm(services.REVIEW)
+    return _render(
+        request,
+        "curation/review.html",
+        {
+            "title": _("Review: %(translation)s") % {"translation": translation},
+            "translation": translation,
+            "document": translation.document,
+            "diff": word_diff(baseline, translation.body),
+            "baseline_label": baseline_label,
+            "entries": selectors.review_entries(translation),
+            "can_submit": can_change
+            and translation.state in (State.DRAFT, State.CHANGES_REQUESTED),
+            "can_decide": can_review and translation.state == State.SUBMITTED,
+            "can_withdraw": can_review and bool(translation.approved_body),
+            "comment_form": CommentForm(),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+PUBLICATION_DONE = {
+    "publish": _("Published."),
+    "unpublish": _("Unpublished: back to draft."),
+    "withdraw": _("Withdrawn: the page now shows a tombstone with your reason."),
+    "schedule": _("Scheduled."),
+    "unschedule": _("Scheduled publication cancelled."),
+}
+
+
+@require_http_methods(["GET", "POST"])
+def publication(request, pk: int):
+    _require(request, "archive.view_document")
+    document = get_object_or_404(Document.objects.select_related("rights_statement"), pk=pk)
+    schedule_form = ScheduleForm()
+    reason_form = ReasonForm()
+    if request.method == "POST":
+        _require(request, services.PUBLISH)
+        action = request.POST.get("action", "")
+        try:
+            if action == "publish":
+                services.document_publish(document=document, editor=request.user)
+            elif action == "unpublish":
+                services.document_unpublish(document=document, editor=request.user)
+            elif action == "withdraw":
+                services.document_withdraw(
+                    document=document, editor=request.user, reason=request.POST.get("reason", "")
+                )
+            elif action == "schedule":
+                schedule_form = ScheduleForm(request.POST)
+                if not schedule_form.is_valid():
+                    raise services.TransitionError(_("Enter a valid date and time."))
+                services.document_schedule(
+                    document=document,
+                    editor=request.user,
+                    publish_at=schedule_form.cleaned_data["publish_at"],
+                )
+            elif action == "unschedule":
+                services.document_unschedule(document=document, editor=request.user)
+            else:
+                raise services.TransitionError(_("Unknown action."))
+        except services.TransitionError as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, PUBLICATION_DONE[action])
+        return redirect("curation:publication", pk=pk)
+
+    can_publish = request.user.has_perm(services.PUBLISH)
+    return _render(
+        request,
+        "curation/publication.html",
+        {
+            "title": _("Publishing: %(document)s") % {"document": document},
+            "document": document,
+            "missing": services.publication_problems(document),
+            "can_publish": can_publish,
+            "schedule_form": schedule_form,
+            "reason_form": reason_form,
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def activity(request):
+    _require(request, "curation.view_activity")
+    return _render(
+        request,
+        "curation/activity.html",
+        {"title": _("Recent activity"), "activity": selectors.recent_activity()},
+    )
