@@ -1,0 +1,190 @@
+"""SQLite FTS5: the embedded default.
+
+``archive_search_fts`` (migration 0003) holds title, summary, body, names and facet
+keys per published document, with rowid = document id, tokenized by ``porter
+unicode61``. A search is one FTS5 MATCH expression, compiled from the parsed
+query with every reader's word quoted, so nothing the reader types is FTS syntax.
+"""
+
+import datetime
+from collections import Counter
+from collections.abc import Sequence
+
+from django.db import connection
+
+from archive.search import index
+from archive.search.backends import sql
+from archive.search.backends.base import Search, SearchBackend, Snippet, Sort
+
+FTS = "archive_search_fts"
+TEXT_COLUMNS = "{title summary body names}"
+# bm25 weights for title, summary, body, names, facets: title above summary above body.
+RANK = f"bm25({FTS}, 10.0, 4.0, 1.0, 0.5, 0.0)"
+SNIPPET_TOKENS = 24
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _any(terms) -> str:
+    return "(" + " OR ".join(_quote(term.text) for term in terms) + ")"
+
+
+def _keys(text: str | None) -> str:
+    """Facet keys without repeats."""
+    return " ".join(sorted(set((text or "").split())))
+
+
+def register_functions(raw_connection) -> None:
+    """Python functions the indexing SQL calls: the same text preparation as everywhere."""
+    raw_connection.create_function("dossier_html", 1, index.html_text, deterministic=True)
+    raw_connection.create_function("dossier_plain", 1, index.plain_text, deterministic=True)
+    raw_connection.create_function("dossier_keys", 1, _keys, deterministic=True)
+
+
+def _params(params: list) -> list:
+    return [p.isoformat() if isinstance(p, datetime.date) else p for p in params]
+
+
+class SQLiteBackend(SearchBackend):
+    vendor = "sqlite"
+
+    # ----- compiling a search -------------------------------------------------------------
+
+    def _match(self, search: Search) -> tuple[str | None, str | None]:
+        """The FTS5 MATCH expression for what must match, and for what must not."""
+        positive = []
+        if search.has_text:
+            groups = " AND ".join(_any(group) for group in search.query.groups)
+            positive.append(f"{TEXT_COLUMNS} : ({groups})")
+        for facet in search.facets:
+            joiner = " AND " if facet.match_all else " OR "
+            positive.append("{facets} : (" + joiner.join(facet.keys) + ")")
+        excluded = None
+        if search.query is not None and search.query.excluded:
+            excluded = f"{TEXT_COLUMNS} : {_any(search.query.excluded)}"
+        if not positive:
+            return None, excluded
+        match = " AND ".join(f"({part})" for part in positive)
+        if excluded:
+            match = f"({match}) NOT ({excluded})"
+            excluded = None
+        return match, excluded
+
+    def _from_where(self, search: Search, *, need_entry: bool) -> tuple[str, list]:
+        match, excluded = self._match(search)
+        dates, date_params = sql.date_conditions(search)
+        where, params = [], []
+        if match is not None:
+            source = FTS
+            if need_entry or dates:
+                source += f" JOIN archive_searchentry e ON e.document_id = {FTS}.rowid"
+            where.append(f"{FTS} MATCH %s")
+            params.append(match)
+        else:
+            source = "archive_searchentry e"
+        if excluded is not None:
+            where.append(f"e.document_id NOT IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)")
+            params.append(excluded)
+        where += dates
+        params += date_params
+        clause = f" FROM {source}" + (" WHERE " + " AND ".join(where) if where else "")
+        return clause, params
+
+    def _run(self, statement: str, params: list) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(statement, _params(params))
+            return cursor.fetchall()
+
+    # ----- reading ------------------------------------------------------------------------
+
+    def count(self, search: Search) -> int:
+        clause, params = self._from_where(search, need_entry=False)
+        return self._run("SELECT count(*)" + clause, params)[0][0]
+
+    def page(self, search: Search, offset: int, limit: int) -> list[int]:
+        clause, params = self._from_where(search, need_entry=True)
+        sort = search.effective_sort
+        order = f"{RANK}, e.document_id" if sort == Sort.RELEVANCE else sql.date_order(sort)
+        rows = self._run(
+            f"SELECT e.document_id{clause} ORDER BY {order} LIMIT %s OFFSET %s",
+            [*params, limit, offset],
+        )
+        return [row[0] for row in rows]
+
+    def facet_counts(self, search: Search) -> Counter[str]:
+        clause, params = self._from_where(search, need_entry=True)
+        counts: Counter[str] = Counter()
+        for (keys,) in self._run("SELECT e.facets" + clause, params):
+            counts.update(keys.split())
+        return counts
+
+    def snippets(self, search: Search, document_ids: Sequence[int]) -> dict[int, Snippet]:
+        match, _excluded = self._match(search)
+        if not search.has_text or not document_ids:
+            return {}
+        placeholders = ", ".join(["%s"] * len(document_ids))
+        start, end = index.MARK_START, index.MARK_END
+        rows = self._run(
+            f"SELECT rowid, highlight({FTS}, 0, %s, %s), "
+            f"snippet({FTS}, 2, %s, %s, '…', {SNIPPET_TOKENS}), "
+            f"snippet({FTS}, 1, %s, %s, '…', {SNIPPET_TOKENS}) "
+            f"FROM {FTS} WHERE {FTS} MATCH %s AND rowid IN ({placeholders})",
+            [start, end, start, end, start, end, match, *document_ids],
+        )
+        snippets = {}
+        for document_id, title, body, summary in rows:
+            snippets[document_id] = Snippet(
+                title=title or "", body=body if start in (body or "") else summary or ""
+            )
+        return snippets
+
+    # ----- writing ------------------------------------------------------------------------
+
+    def _insert_sql(self, where: str) -> tuple[str, str]:
+        entry = (
+            "INSERT INTO archive_searchentry (document_id, date_earliest, date_latest, facets) "
+            "SELECT d.id, d.date_earliest, d.date_latest, "
+            f"dossier_keys({sql.facet_keys_sql('sqlite')}) "
+            f"FROM archive_document d WHERE d.status = 'published'{where}"
+        )
+        body = (
+            "coalesce((SELECT group_concat(dossier_html(x.body), char(10)) "
+            "FROM archive_transcript x WHERE x.document_id = d.id), '') || char(10) || "
+            "coalesce((SELECT group_concat(dossier_html(x.approved_body), char(10)) "
+            "FROM archive_translation x WHERE x.document_id = d.id AND x.approved_body <> ''), '')"
+        )
+        fts = (
+            f"INSERT INTO {FTS} (rowid, title, summary, body, names, facets) "
+            f"SELECT d.id, dossier_plain(d.title), dossier_plain(d.summary), {body}, "
+            f"dossier_plain({sql.names_sql('sqlite')}), e.facets "
+            f"FROM archive_document d JOIN archive_searchentry e ON e.document_id = d.id"
+            f"{where.replace(' AND', ' WHERE', 1)}"
+        )
+        return entry, fts
+
+    def reindex(self, document_ids: Sequence[int]) -> None:
+        ids = [int(i) for i in document_ids]
+        placeholders = ", ".join(["%s"] * len(ids))
+        entry, fts = self._insert_sql(f" AND d.id IN ({placeholders})")
+        with connection.cursor() as cursor:
+            register_functions(cursor.connection)
+            cursor.execute(f"DELETE FROM {FTS} WHERE rowid IN ({placeholders})", ids)
+            cursor.execute(
+                f"DELETE FROM archive_searchentry WHERE document_id IN ({placeholders})", ids
+            )
+            cursor.execute(entry, ids)
+            cursor.execute(fts, ids)
+
+    def rebuild(self) -> int:
+        entry, fts = self._insert_sql("")
+        with connection.cursor() as cursor:
+            register_functions(cursor.connection)
+            cursor.execute(f"DELETE FROM {FTS}")
+            cursor.execute("DELETE FROM archive_searchentry")
+            cursor.execute(entry)
+            cursor.execute(fts)
+            cursor.execute(f"INSERT INTO {FTS} ({FTS}) VALUES ('optimize')")
+            cursor.execute("SELECT count(*) FROM archive_searchentry")
+            return cursor.fetchone()[0]

@@ -1,0 +1,126 @@
+"""Keep the search index current: every change to what a document's index row holds
+reindexes that document, in the same transaction as the change.
+
+Connected in ``ArchiveConfig.ready()``. ``QuerySet.update()``/``bulk_create()`` send no
+signals; the querysets of the indexed models reindex for those (``IndexedQuerySet``).
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from archive.search.index import reindex_documents
+
+
+def _document_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        reindex_documents([instance.pk])
+
+
+def _document_deleted(sender, instance, **kwargs):
+    reindex_documents([instance.pk])
+
+
+def _child_changed(sender, instance, raw=False, **kwargs):
+    """A transcript, translation or provenance changed: reindex its document."""
+    if not raw:
+        reindex_documents([instance.document_id])
+
+
+def _other_side_ids(sender, instance, column: str) -> list[int]:
+    """Values of `column` in the through table rows that point at `instance`."""
+    field = next(
+        f
+        for f in sender._meta.concrete_fields
+        if f.is_relation and isinstance(instance, f.related_model)
+    )
+    return list(
+        sender.objects.filter(**{field.attname: instance.pk}).values_list(column, flat=True)
+    )
+
+
+def _document_relation_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """Document.topics/places/... changed, from either side (a reverse clear reports no
+    ids, so they are read before it)."""
+    if action == "pre_clear" and reverse:
+        instance._search_detached = _other_side_ids(sender, instance, "document_id")
+    elif action == "post_clear" and reverse:
+        reindex_documents(instance.__dict__.pop("_search_detached", []))
+    elif action.startswith("post_"):
+        reindex_documents((pk_set or []) if reverse else [instance.pk])
+
+
+def _translators_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    from archive.models import Translation
+
+    def documents_of(translation_ids):
+        return Translation.objects.filter(pk__in=translation_ids).values_list(
+            "document_id", flat=True
+        )
+
+    if action == "pre_clear" and reverse:
+        instance._search_detached = list(
+            documents_of(_other_side_ids(sender, instance, "translation_id"))
+        )
+    elif action == "post_clear" and reverse:
+        reindex_documents(instance.__dict__.pop("_search_detached", []))
+    elif action.startswith("post_"):
+        reindex_documents(documents_of(pk_set or []) if reverse else [instance.document_id])
+
+
+def _authority_saved(sender, instance, created=False, raw=False, **kwargs):
+    """A renamed topic, person or place (or a moved place) changes its documents' rows."""
+    if raw or created:
+        return
+    from archive.models import Place
+
+    if isinstance(instance, Place):
+        documents = sender.objects.filter(tree_path__startswith=instance.tree_path).values_list(
+            "documents", flat=True
+        )
+    else:
+        related = "documents_created" if sender.__name__ == "Agent" else "documents"
+        documents = getattr(instance, related).values_list("pk", flat=True)
+    reindex_documents(documents)
+
+
+def _language_changed(sender, **kwargs):
+    """A new language may need another text search configuration in queries."""
+    from archive.search.backends.postgres import query_configs
+
+    query_configs.cache_clear()
+
+
+def connect() -> None:
+    from archive.models import (
+        Agent,
+        Document,
+        Language,
+        Place,
+        Provenance,
+        Topic,
+        Transcript,
+        Translation,
+    )
+
+    post_save.connect(_language_changed, sender=Language, dispatch_uid="search_language_saved")
+    post_delete.connect(_language_changed, sender=Language, dispatch_uid="search_language_deleted")
+
+    post_save.connect(_document_saved, sender=Document, dispatch_uid="search_document_saved")
+    post_delete.connect(_document_deleted, sender=Document, dispatch_uid="search_document_deleted")
+    for model in (Transcript, Translation, Provenance):
+        uid = f"search_{model.__name__}"
+        post_save.connect(_child_changed, sender=model, dispatch_uid=f"{uid}_saved")
+        post_delete.connect(_child_changed, sender=model, dispatch_uid=f"{uid}_deleted")
+    for field in ("collections", "places", "topics", "creators", "funders", "original_languages"):
+        through = getattr(Document, field).through
+        m2m_changed.connect(
+            _document_relation_changed, sender=through, dispatch_uid=f"search_m2m_{field}"
+        )
+    m2m_changed.connect(
+        _translators_changed,
+        sender=Translation.translators.through,
+        dispatch_uid="search_m2m_translators",
+    )
+    for model in (Agent, Place, Topic):
+        post_save.connect(
+            _authority_saved, sender=model, dispatch_uid=f"search_{model.__name__}_saved"
+        )
