@@ -73,9 +73,13 @@ def _authority_saved(sender, instance, created=False, raw=False, **kwargs):
     from archive.models import Place
 
     if isinstance(instance, Place):
-        documents = sender.objects.filter(tree_path__startswith=instance.tree_path).values_list(
-            "documents", flat=True
-        )
+        old_path = instance.tree_path
+        # Place.save() re-roots the subtree after post_save; do it now (it is idempotent)
+        # so the index reads the new paths.
+        instance._update_tree_path()
+        documents = sender.objects.filter(
+            tree_path__startswith=instance.tree_path if old_path else "/"
+        ).values_list("documents", flat=True)
     else:
         related = "documents_created" if sender.__name__ == "Agent" else "documents"
         documents = getattr(instance, related).values_list("pk", flat=True)

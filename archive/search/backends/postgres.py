@@ -198,6 +198,7 @@ class PostgresBackend(SearchBackend):
 
     def rebuild(self) -> int:
         with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("TRUNCATE archive_searchentry")
             cursor.execute("DROP INDEX IF EXISTS searchentry_vector")
             cursor.execute("DROP INDEX IF EXISTS searchentry_facet_array")
