@@ -7,6 +7,7 @@ naming the values shown is one more query (``facet_groups``).
 
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db.models import F, Value
 from django.utils.translation import gettext_lazy as _
@@ -126,6 +127,7 @@ def facet_groups(counts: Counter, selected: dict[str, list], params, *, limit=FA
         wanted[facet] = {ident for _count, ident in top[: limit * 2]}
     labels = _labels(wanted)
 
+    pairs = [(name, value) for name, values in params.lists() if name != "page" for value in values]
     groups = []
     for facet in FACETS:
         chosen = selected.get(facet.param) or []
@@ -155,22 +157,21 @@ def facet_groups(counts: Counter, selected: dict[str, list], params, *, limit=FA
                 if value.selected
                 else [*chosen_slugs, value.slug]
             )
-            value.url = _url(params, {facet.param: slugs})
+            value.url = _url(pairs, {facet.param: slugs})
         groups.append(
             FacetGroup(
                 facet,
                 shown,
                 match_all=match_all,
-                any_url=_url(params, {f"{facet.param}_match": []}),
-                all_url=_url(params, {f"{facet.param}_match": ["all"]}),
+                any_url=_url(pairs, {f"{facet.param}_match": []}),
+                all_url=_url(pairs, {f"{facet.param}_match": ["all"]}),
             )
         )
     return groups
 
 
-def _url(params, changes: dict[str, list[str]]) -> str:
-    query = params.copy()
-    for name, values in changes.items():
-        query.setlist(name, values)
-    query.pop("page", None)
-    return "?" + query.urlencode()
+def _url(pairs: list[tuple[str, str]], changes: dict[str, list[str]]) -> str:
+    """The current query string with `changes` applied, back on the first page."""
+    kept = [(name, value) for name, value in pairs if name not in changes]
+    kept += [(name, value) for name, values in changes.items() for value in values]
+    return "?" + urlencode(kept)
