@@ -5,7 +5,6 @@ a GIN index, and the SQL functions the indexing statement uses. SQLite: an FTS5
 table. Fill it for existing records with `manage.py rebuild_search_index`.
 """
 
-import django.db.models.deletion
 from django.db import migrations, models
 
 CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -67,7 +66,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='SearchEntry',
             fields=[
-                ('document', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='search_entry', serialize=False, to='archive.document', verbose_name='document')),
+                ('document_id', models.IntegerField(primary_key=True, serialize=False, verbose_name='document')),
                 ('date_earliest', models.DateField(null=True)),
                 ('date_latest', models.DateField(null=True)),
                 ('facets', models.TextField(blank=True, help_text='Space-separated keys such as "to12 pl3", one per facet value.', verbose_name='facet keys')),

@@ -13,6 +13,11 @@ from django.db.models import F, Value
 from django.utils.translation import gettext_lazy as _
 
 FACET_LIMIT = 10
+# Result sets larger than this have their facets counted on a sample of about
+# FACET_SAMPLE_SIZE documents (every n-th id), scaled up and shown as estimates, to keep
+# a search within its latency budget. Settings can raise the limit.
+FACET_EXACT_LIMIT = 10_000
+FACET_SAMPLE_SIZE = 4_000
 
 # URL parameter -> key prefix in the index.
 FACET_PREFIXES = {
@@ -93,6 +98,20 @@ class FacetGroup:
     @property
     def selected_count(self) -> int:
         return sum(value.selected for value in self.values)
+
+
+def count_facets(search, total: int) -> tuple[Counter, bool]:
+    """Facet counts for a search with `total` results, and whether they are estimates."""
+    from django.conf import settings
+
+    from archive.search.backends import get_backend
+
+    limit = getattr(settings, "DOSSIER_SEARCH_FACET_EXACT_LIMIT", FACET_EXACT_LIMIT)
+    step = 1 if total <= limit else max(2, -(-total // FACET_SAMPLE_SIZE))
+    counts = get_backend().facet_counts(search, sample_every=step)
+    if step == 1:
+        return counts, False
+    return Counter({key: count * step for key, count in counts.items()}), True
 
 
 def _labels(wanted: dict[Facet, set[int]]) -> dict[tuple[str, int], tuple[str, str]]:

@@ -12,13 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SearchEntry(models.Model):
-    document = models.OneToOneField(
-        "archive.Document",
-        verbose_name=_("document"),
-        on_delete=models.CASCADE,
-        primary_key=True,
-        related_name="search_entry",
-    )
+    # The document's id. A plain integer primary key rather than a foreign key: on SQLite
+    # that makes it the table's rowid, so joining the FTS5 table (rowid = document id) is
+    # one lookup. Rows go when their document does (signals.py).
+    document_id = models.IntegerField(_("document"), primary_key=True)
     date_earliest = models.DateField(null=True)
     date_latest = models.DateField(null=True)
     facets = models.TextField(

@@ -93,7 +93,28 @@ def _language_changed(sender, **kwargs):
     query_configs.cache_clear()
 
 
+def _remove_stale_rows(sender, using="default", **kwargs):
+    """After a flush (tests) or migration: drop FTS rows whose index entry is gone.
+
+    ``flush`` empties the model tables but knows nothing of the FTS5 table."""
+    from django.db import connections
+
+    connection = connections[using]
+    if (
+        connection.vendor == "sqlite"
+        and "archive_search_fts" in connection.introspection.table_names()
+    ):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM archive_search_fts WHERE rowid NOT IN "
+                "(SELECT document_id FROM archive_searchentry)"
+            )
+
+
 def connect() -> None:
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
     from archive.models import (
         Agent,
         Document,
@@ -105,6 +126,9 @@ def connect() -> None:
         Translation,
     )
 
+    post_migrate.connect(
+        _remove_stale_rows, sender=apps.get_app_config("archive"), dispatch_uid="search_stale"
+    )
     post_save.connect(_language_changed, sender=Language, dispatch_uid="search_language_saved")
     post_delete.connect(_language_changed, sender=Language, dispatch_uid="search_language_deleted")
 

@@ -3,9 +3,9 @@ from django.http import QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from archive.search.backends import Search, get_backend
+from archive.search.backends import Search
 from archive.search.engine import SearchResults
-from archive.search.facets import FACETS_BY_PARAM, facet_groups
+from archive.search.facets import FACETS_BY_PARAM, count_facets, facet_groups
 from archive.search.filters import DocumentFilter
 
 PER_PAGE = 20
@@ -65,11 +65,13 @@ def search(request):
         return render(request, "archive/search/results.html", context, status=400)
 
     selected = filterset.selected()
+    counts, estimated = count_facets(search, paginator.count)
     context.update(
         searched=True,
         page=page,
         results=page.object_list,
-        facets=facet_groups(get_backend().facet_counts(search), selected, params),
+        facets=facet_groups(counts, selected, params),
+        facets_estimated=estimated,
         within=[
             (FACETS_BY_PARAM[param], value)
             for param, values in selected.items()

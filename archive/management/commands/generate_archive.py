@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -84,6 +84,10 @@ class Words:
         self.words = list(weighted)
         self.cumulative = list(itertools.accumulate(weighted.values()))
 
+    def by_frequency(self) -> list[str]:
+        weights = dict(zip(self.words, itertools.pairwise([0, *self.cumulative]), strict=True))
+        return sorted(self.words, key=lambda word: weights[word][0] - weights[word][1])
+
     def sample(self, rng: random.Random, k: int) -> list[str]:
         return rng.choices(self.words, cum_weights=self.cumulative, k=k)
 
@@ -125,9 +129,15 @@ class Command(BaseCommand):
         with updates_paused():
             authorities = self.authorities(rng)
             first = (m.Document.objects.aggregate(n=Max("record_id"))["n"] or 0) + 1
+            if connection.vendor == "postgresql":
+                batch = max(batch, 50_000)
             for start in range(0, count, batch):
+                size = min(batch, count - start)
                 with transaction.atomic():
-                    self.make_batch(rng, authorities, first + start, min(batch, count - start))
+                    if connection.vendor == "postgresql":
+                        self.make_batch_sql(authorities, first + start, size)
+                    else:
+                        self.make_batch(rng, authorities, first + start, size)
                 self.stdout.write(f"  {start + min(batch, count - start)} documents", ending="\r")
                 self.stdout.flush()
         self.stdout.write(
@@ -211,6 +221,20 @@ class Command(BaseCommand):
         joiner = "" if language == "zh" else " "
         paragraphs = [joiner.join(words[i : i + 60]) for i in range(0, n, 60)]
         return "".join(f"<p>{p}</p>" for p in paragraphs)
+
+    def make_batch_sql(self, a, first_record_id, n):
+        """PostgreSQL: the same archive, written set-based (see _generate_pg)."""
+        from ._generate_pg import generate
+
+        vocab = {code: words.by_frequency() for code, words in self.vocab.items()}
+        generate(
+            first=first_record_id,
+            last=first_record_id + n - 1,
+            vocab=vocab,
+            a=a,
+            median_words=self.median_words,
+            rare=RARE,
+        )
 
     def date(self, rng: random.Random) -> str:
         year = rng.randint(1945, 1991)

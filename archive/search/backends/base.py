@@ -116,8 +116,11 @@ class SearchBackend(ABC):
         """Highlighted title and body excerpts for these documents (one query)."""
 
     @abstractmethod
-    def facet_counts(self, search: Search) -> Counter[str]:
-        """For each facet key, how many matching documents have it (one query)."""
+    def facet_counts(self, search: Search, *, sample_every: int = 1) -> Counter[str]:
+        """For each facet key, how many matching documents have it (one query).
+
+        With ``sample_every`` > 1, only documents whose id is a multiple of it are
+        counted (a sample, for result sets too large to count within budget)."""
 
     @abstractmethod
     def reindex(self, document_ids: Sequence[int]) -> None:

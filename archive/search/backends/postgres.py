@@ -131,8 +131,11 @@ class PostgresBackend(SearchBackend):
         )
         return [row[0] for row in rows]
 
-    def facet_counts(self, search: Search) -> Counter[str]:
+    def facet_counts(self, search: Search, *, sample_every: int = 1) -> Counter[str]:
         clause, params, _ranked = self._from_where(search)
+        if sample_every > 1:
+            clause += (" AND " if " WHERE " in clause else " WHERE ") + "e.document_id %% %s = 0"
+            params = [*params, sample_every]
         clause = clause.replace(
             " FROM archive_searchentry e",
             " FROM archive_searchentry e CROSS JOIN LATERAL unnest(e.facet_array) k",

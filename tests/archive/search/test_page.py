@@ -173,3 +173,22 @@ def test_results_page_with_facets_uses_a_fixed_number_of_queries(
         assert "33 documents found" in client.get("/search/", params).text
     assert expected <= 12
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def test_facets_of_very_large_result_sets_are_estimated_and_say_so(client, make_document, settings):
+    settings.DOSSIER_SEARCH_FACET_EXACT_LIMIT = 2
+    topic = TopicFactory(name="Famine")
+    for n in range(6):
+        make_document(title=f"Harvest cable {n}").topics.add(topic)
+
+    html = client.get("/search/", {"q": "harvest"}).text
+
+    assert "counts are estimated from a sample" in html
+    assert re.search(
+        r'Famine</a>\s*<span class="count"><abbr title="about">≈</abbr>\d+</span>', html
+    )
+
+    settings.DOSSIER_SEARCH_FACET_EXACT_LIMIT = 10
+    html = client.get("/search/", {"q": "harvest"}).text
+    assert "estimated" not in html
+    assert re.search(r'Famine</a>\s*<span class="count">6</span>', html)
