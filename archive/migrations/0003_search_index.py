@@ -13,9 +13,12 @@ CONTROL = r"\x01-\x08\x0b\x0c\x0e-\x1f\x7f"
 POSTGRES = [
     "ALTER TABLE archive_searchentry ADD COLUMN body_text text NOT NULL DEFAULT ''",
     "ALTER TABLE archive_searchentry ADD COLUMN vector tsvector NOT NULL DEFAULT ''",
+    # Title, summary and names alone: ranks the top tier of very large result sets.
+    "ALTER TABLE archive_searchentry ADD COLUMN head_vector tsvector NOT NULL DEFAULT ''",
     "ALTER TABLE archive_searchentry ADD COLUMN facet_array text[] "
     "GENERATED ALWAYS AS (string_to_array(facets, ' ')) STORED",
     "CREATE INDEX searchentry_vector ON archive_searchentry USING gin (vector)",
+    "CREATE INDEX searchentry_head_vector ON archive_searchentry USING gin (head_vector)",
     "CREATE INDEX searchentry_facet_array ON archive_searchentry USING gin (facet_array)",
     "CREATE AGGREGATE tsvector_agg (tsvector) "
     "(SFUNC = tsvector_concat, STYPE = tsvector, INITCOND = '')",
@@ -43,7 +46,8 @@ POSTGRES_REVERSE = [
 ]
 SQLITE = [
     "CREATE VIRTUAL TABLE archive_search_fts USING fts5("
-    "title, summary, body, names, facets, tokenize = 'porter unicode61 remove_diacritics 2')",
+    "title, summary, body, names, facets, years, "
+    "tokenize = 'porter unicode61 remove_diacritics 2')",
 ]
 SQLITE_REVERSE = ["DROP TABLE IF EXISTS archive_search_fts"]
 

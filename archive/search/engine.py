@@ -6,7 +6,6 @@ from functools import cached_property
 
 from django.utils.safestring import SafeString
 
-from archive import selectors
 from archive.models import Document
 from archive.search.backends import Search, get_backend
 from archive.search.snippets import has_highlight, highlight
@@ -44,10 +43,17 @@ class SearchResults:
         limit = (item.stop if item.stop is not None else self._count) - offset
         if limit <= 0:
             return []
-        ids = self.backend.page(self.search, offset, limit)
+        ids = self.backend.page(self.search, offset, limit, total=self._count)
         if not ids:
             return []
-        documents = selectors.published_documents().select_related("document_type").in_bulk(ids)
+        # By primary key first: filtering on status too lets SQLite pick the status index.
+        documents = {
+            pk: document
+            for pk, document in Document.objects.select_related("document_type")
+            .in_bulk(ids)
+            .items()
+            if document.is_published
+        }
         snippets = self.backend.snippets(self.search, ids)
         results = []
         for document_id in ids:

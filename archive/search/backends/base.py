@@ -6,7 +6,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from django.conf import settings
+
 from archive.search.query import ParsedQuery
+
+# Above this many matches, relevance is tiered (see SearchBackend.page).
+RANK_EXACT_LIMIT = 10_000
+HEAD = "head"
+REST = "rest"
 
 
 class Sort:
@@ -103,13 +110,38 @@ class Hit:
 class SearchBackend(ABC):
     vendor: str
 
-    @abstractmethod
+    def page(self, search: Search, offset: int, limit: int, *, total: int | None = None):
+        """Ids of the matching documents at offset..offset+limit, in the search's order.
+
+        Ranking every match costs time in proportion to the matches. Above the rank
+        limit (``total`` known to exceed it), relevance is tiered: documents whose
+        title, summary or names match, ranked; then those matching only in their
+        texts, most recently added first.
+        """
+        limit_setting = getattr(settings, "DOSSIER_SEARCH_RANK_EXACT_LIMIT", RANK_EXACT_LIMIT)
+        tiered = (
+            search.effective_sort == Sort.RELEVANCE and total is not None and total > limit_setting
+        )
+        if not tiered:
+            return self._page(search, offset, limit, tier=None)
+        head_total = self._count(search, tier=HEAD)
+        ids = self._page(search, offset, limit, tier=HEAD) if offset < head_total else []
+        if len(ids) < limit:
+            ids += self._page(search, max(0, offset - head_total), limit - len(ids), tier=REST)
+        return ids
+
     def count(self, search: Search) -> int:
         """How many published documents match."""
+        return self._count(search, tier=None)
 
     @abstractmethod
-    def page(self, search: Search, offset: int, limit: int) -> list[int]:
-        """Ids of the matching documents at offset..offset+limit, in the search's order."""
+    def _count(self, search: Search, *, tier: str | None) -> int:
+        """Matches, or only those of a tier (HEAD: the words match title, summary or
+        names; REST: they match only elsewhere)."""
+
+    @abstractmethod
+    def _page(self, search: Search, offset: int, limit: int, *, tier: str | None) -> list[int]:
+        """A page of ids: ranked by relevance (HEAD too), by date, or (REST) newest id first."""
 
     @abstractmethod
     def snippets(self, search: Search, document_ids: Sequence[int]) -> dict[int, Snippet]:

@@ -20,7 +20,7 @@ from django.db import connection
 
 from archive.search import index
 from archive.search.backends import sql
-from archive.search.backends.base import Search, SearchBackend, Snippet, Sort
+from archive.search.backends.base import HEAD, REST, Search, SearchBackend, Snippet, Sort
 
 # ts_rank weights for D, C, B, A: title above summary above body above names.
 RANK_WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"
@@ -82,7 +82,7 @@ class PostgresBackend(SearchBackend):
             excluded, excluded_params = self._any(search.query.excluded)
         return positive, positive_params, excluded, excluded_params
 
-    def _from_where(self, search: Search) -> tuple[str, list, bool]:
+    def _from_where(self, search: Search, tier: str | None = None) -> tuple[str, list, bool]:
         """FROM and WHERE clauses; the tsquery, if any, is ``sq.q``."""
         positive, positive_params, excluded, excluded_params = self._tsqueries(search)
         params = positive_params + excluded_params
@@ -92,7 +92,12 @@ class PostgresBackend(SearchBackend):
             selects = []
             if positive:
                 selects.append(f"({positive}) AS q")
-                where.append("e.vector @@ sq.q")
+                if tier == HEAD:
+                    where.append("e.head_vector @@ sq.q")
+                else:
+                    where.append("e.vector @@ sq.q")
+                if tier == REST:
+                    where.append("NOT (e.head_vector @@ sq.q)")
             if excluded:
                 selects.append(f"({excluded}) AS x")
                 where.append("NOT (e.vector @@ sq.x)")
@@ -114,15 +119,18 @@ class PostgresBackend(SearchBackend):
 
     # ----- reading ------------------------------------------------------------------------
 
-    def count(self, search: Search) -> int:
-        clause, params, _ranked = self._from_where(search)
+    def _count(self, search: Search, *, tier: str | None) -> int:
+        clause, params, _ranked = self._from_where(search, tier)
         return self._run("SELECT count(*)" + clause, params)[0][0]
 
-    def page(self, search: Search, offset: int, limit: int) -> list[int]:
-        clause, params, ranked = self._from_where(search)
+    def _page(self, search: Search, offset: int, limit: int, *, tier: str | None) -> list[int]:
+        clause, params, ranked = self._from_where(search, tier)
         sort = search.effective_sort
-        if sort == Sort.RELEVANCE and ranked:
-            order = f"ts_rank('{RANK_WEIGHTS}', e.vector, sq.q) DESC, e.document_id"
+        if tier == REST:
+            order = "e.document_id DESC"
+        elif sort == Sort.RELEVANCE and ranked:
+            vector = "e.head_vector" if tier == HEAD else "e.vector"
+            order = f"ts_rank('{RANK_WEIGHTS}', {vector}, sq.q) DESC, e.document_id"
         else:
             order = sql.date_order(sort)
         rows = self._run(
@@ -173,14 +181,15 @@ class PostgresBackend(SearchBackend):
         archive = index.ARCHIVE_CONFIG
         return (
             "INSERT INTO archive_searchentry "
-            "(document_id, date_earliest, date_latest, facets, body_text, vector) "
+            "(document_id, date_earliest, date_latest, facets, body_text, head_vector, vector) "
             "SELECT d.id, d.date_earliest, d.date_latest, "
             f"dossier_keys({sql.facet_keys_sql('postgresql')}), coalesce(b.body_text, ''), "
+            "h.head, h.head || setweight(coalesce(b.body_vector, ''::tsvector), 'C') "
+            "FROM archive_document d CROSS JOIN LATERAL (SELECT "
             f"setweight(to_tsvector('{archive}', dossier_plain(d.title)), 'A') || "
             f"setweight(to_tsvector('{archive}', dossier_plain(d.summary)), 'B') || "
-            "setweight(coalesce(b.body_vector, ''::tsvector), 'C') || "
             f"setweight(to_tsvector('simple', dossier_plain({sql.names_sql('postgresql')})), 'D') "
-            "FROM archive_document d LEFT JOIN LATERAL ("
+            "AS head) h LEFT JOIN LATERAL ("
             "  SELECT string_agg(p.txt, E'\\n') AS body_text, "
             "         tsvector_agg(to_tsvector(p.cfg, p.txt)) AS body_vector "
             f"  FROM (SELECT {config} AS cfg, dossier_html(x.body) AS txt "
@@ -205,9 +214,14 @@ class PostgresBackend(SearchBackend):
             cursor.execute("TRUNCATE archive_searchentry")
             cursor.execute("DROP INDEX IF EXISTS searchentry_vector")
             cursor.execute("DROP INDEX IF EXISTS searchentry_facet_array")
+            cursor.execute("DROP INDEX IF EXISTS searchentry_head_vector")
             cursor.execute(self._insert_sql(""))
             cursor.execute(
                 "CREATE INDEX searchentry_vector ON archive_searchentry USING gin (vector)"
+            )
+            cursor.execute(
+                "CREATE INDEX searchentry_head_vector ON archive_searchentry "
+                "USING gin (head_vector)"
             )
             cursor.execute(
                 "CREATE INDEX searchentry_facet_array ON archive_searchentry "

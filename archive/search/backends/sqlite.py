@@ -14,12 +14,16 @@ from django.db import connection
 
 from archive.search import index
 from archive.search.backends import sql
-from archive.search.backends.base import Search, SearchBackend, Snippet, Sort
+from archive.search.backends.base import HEAD, REST, Search, SearchBackend, Snippet, Sort
 
 FTS = "archive_search_fts"
 TEXT_COLUMNS = "{title summary body names}"
+HEAD_COLUMNS = "{title summary names}"
 # bm25 weights for title, summary, body, names, facets: title above summary above body.
-RANK = f"bm25({FTS}, 10.0, 4.0, 1.0, 0.5, 0.0)"
+RANK = f"bm25({FTS}, 10.0, 4.0, 1.0, 0.5, 0.0, 0.0)"
+# Date filters first narrow the matches by year tokens (y1965; "yopen" for documents
+# with an open end or a span longer than this), then check the exact dates.
+MAX_YEAR_SPAN = 200
 SNIPPET_TOKENS = 24
 
 
@@ -41,6 +45,31 @@ def register_functions(raw_connection) -> None:
     raw_connection.create_function("dossier_html", 1, index.html_text, deterministic=True)
     raw_connection.create_function("dossier_plain", 1, index.plain_text, deterministic=True)
     raw_connection.create_function("dossier_keys", 1, _keys, deterministic=True)
+    raw_connection.create_function("dossier_years", 2, _years, deterministic=True)
+
+
+def _years(earliest: str | None, latest: str | None) -> str:
+    """Year tokens of a document's date span."""
+    if earliest is None and latest is None:
+        return ""
+    if earliest is None or latest is None:
+        return "yopen"
+    first, last = int(earliest[:4]), int(latest[:4])
+    if last - first > MAX_YEAR_SPAN:
+        return "yopen"
+    return " ".join(f"y{year}" for year in range(first, last + 1))
+
+
+def _years_match(search: Search) -> str | None:
+    first = search.date_from.year if search.date_from else None
+    last = search.date_to.year if search.date_to else None
+    if first is None and last is None:
+        return None
+    first, last = max(1, first or last - MAX_YEAR_SPAN), last or first + MAX_YEAR_SPAN
+    if last - first > MAX_YEAR_SPAN:
+        return None
+    years = " OR ".join(f"y{year}" for year in range(first, last + 1))
+    return "{years} : (" + years + " OR yopen)"
 
 
 def _params(params: list) -> list:
@@ -52,15 +81,20 @@ class SQLiteBackend(SearchBackend):
 
     # ----- compiling a search -------------------------------------------------------------
 
-    def _match(self, search: Search) -> tuple[str | None, str | None]:
+    def _match(self, search: Search, tier: str | None = None) -> tuple[str | None, str | None]:
         """The FTS5 MATCH expression for what must match, and for what must not."""
         positive = []
+        head = None
         if search.has_text:
             groups = " AND ".join(_any(group) for group in search.query.groups)
-            positive.append(f"{TEXT_COLUMNS} : ({groups})")
+            columns = HEAD_COLUMNS if tier == HEAD else TEXT_COLUMNS
+            positive.append(f"{columns} : ({groups})")
+            head = f"{HEAD_COLUMNS} : ({groups})"
         for facet in search.facets:
             joiner = " AND " if facet.match_all else " OR "
             positive.append("{facets} : (" + joiner.join(facet.keys) + ")")
+        if (years := _years_match(search)) is not None:
+            positive.append(years)
         excluded = None
         if search.query is not None and search.query.excluded:
             excluded = f"{TEXT_COLUMNS} : {_any(search.query.excluded)}"
@@ -70,10 +104,14 @@ class SQLiteBackend(SearchBackend):
         if excluded:
             match = f"({match}) NOT ({excluded})"
             excluded = None
+        if tier == REST:
+            match = f"({match}) NOT ({head})"
         return match, excluded
 
-    def _from_where(self, search: Search, *, need_entry: bool) -> tuple[str, list]:
-        match, excluded = self._match(search)
+    def _from_where(
+        self, search: Search, *, need_entry: bool, tier: str | None = None
+    ) -> tuple[str, list]:
+        match, excluded = self._match(search, tier)
         dates, date_params = sql.date_conditions(search)
         where, params = [], []
         if match is not None:
@@ -99,14 +137,19 @@ class SQLiteBackend(SearchBackend):
 
     # ----- reading ------------------------------------------------------------------------
 
-    def count(self, search: Search) -> int:
-        clause, params = self._from_where(search, need_entry=False)
+    def _count(self, search: Search, *, tier: str | None) -> int:
+        clause, params = self._from_where(search, need_entry=False, tier=tier)
         return self._run("SELECT count(*)" + clause, params)[0][0]
 
-    def page(self, search: Search, offset: int, limit: int) -> list[int]:
-        clause, params = self._from_where(search, need_entry=True)
+    def _page(self, search: Search, offset: int, limit: int, *, tier: str | None) -> list[int]:
+        clause, params = self._from_where(search, need_entry=True, tier=tier)
         sort = search.effective_sort
-        order = f"{RANK}, e.document_id" if sort == Sort.RELEVANCE else sql.date_order(sort)
+        if tier == REST:
+            order = f"{FTS}.rowid DESC"
+        elif sort == Sort.RELEVANCE:
+            order = f"{RANK}, e.document_id"
+        else:
+            order = sql.date_order(sort)
         rows = self._run(
             f"SELECT e.document_id{clause} ORDER BY {order} LIMIT %s OFFSET %s",
             [*params, limit, offset],
@@ -157,9 +200,10 @@ class SQLiteBackend(SearchBackend):
             "FROM archive_translation x WHERE x.document_id = d.id AND x.approved_body <> ''), '')"
         )
         fts = (
-            f"INSERT INTO {FTS} (rowid, title, summary, body, names, facets) "
+            f"INSERT INTO {FTS} (rowid, title, summary, body, names, facets, years) "
             f"SELECT d.id, dossier_plain(d.title), dossier_plain(d.summary), {body}, "
-            f"dossier_plain({sql.names_sql('sqlite')}), e.facets "
+            f"dossier_plain({sql.names_sql('sqlite')}), e.facets, "
+            "dossier_years(d.date_earliest, d.date_latest) "
             f"FROM archive_document d JOIN archive_searchentry e ON e.document_id = d.id"
             f"{where.replace(' AND', ' WHERE', 1)}"
         )

@@ -3,6 +3,7 @@
 import pytest
 
 from archive.models import Document
+from archive.search.backends import get_backend
 from tests.factories import (
     AgentFactory,
     CollectionFactory,
@@ -12,7 +13,7 @@ from tests.factories import (
 )
 
 from .conftest import approve
-from .helpers import found
+from .helpers import found, search_for
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +151,19 @@ def test_search_within_a_collection(make_document):
     inside.collections.add(collection)
 
     assert found("cable", collection=collection.slug) == ["Cable inside"]
+
+
+def test_very_large_result_sets_rank_title_and_summary_matches_first(make_document, settings):
+    """Above the rank limit, head matches are ranked and the rest follow newest first."""
+    settings.DOSSIER_SEARCH_RANK_EXACT_LIMIT = 2
+    for n in range(3):
+        make_document(title=f"Body {n}", transcript="<p>Khrushchev spoke.</p>")
+    make_document(title="Summary", summary="Khrushchev's visit.")
+    make_document(title="Title about Khrushchev", summary="A note.")
+    expected = ["Title about Khrushchev", "Summary", "Body 2", "Body 1", "Body 0"]
+
+    assert found("Khrushchev") == expected
+    search, backend = search_for("Khrushchev"), get_backend()
+    pages = [backend.page(search, offset, 2, total=5) for offset in (0, 2, 4)]
+    titles = dict(Document.objects.values_list("pk", "title"))
+    assert [titles[pk] for page in pages for pk in page] == expected
