@@ -16,8 +16,8 @@ FACET_LIMIT = 10
 # Result sets larger than this have their facets counted on a sample of about
 # FACET_SAMPLE_SIZE documents (every n-th id), scaled up and shown as estimates, to keep
 # a search within its latency budget. Settings can raise the limit.
-FACET_EXACT_LIMIT = 10_000
-FACET_SAMPLE_SIZE = 4_000
+FACET_EXACT_LIMIT = 5_000
+FACET_SAMPLE_SIZE = 2_500
 
 # URL parameter -> key prefix in the index.
 FACET_PREFIXES = {

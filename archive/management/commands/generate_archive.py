@@ -101,8 +101,14 @@ def english_words() -> Words:
     return Words(counts)
 
 
-def zipf(words: list[str]) -> Words:
-    return Words(Counter({word: 1000 // (rank + 1) + 1 for rank, word in enumerate(words)}))
+def zipf(words: list[str], offset: int = 1) -> Words:
+    return Words(Counter({word: 10_000 // (rank + offset) + 1 for rank, word in enumerate(words)}))
+
+
+def chinese_characters() -> list[str]:
+    """The characters of diplomatic Chinese first, then 3,000 more ideographs."""
+    common = list(dict.fromkeys(CHINESE))
+    return common + [c for c in map(chr, range(0x4E00, 0x4E00 + 3000)) if c not in common]
 
 
 class Command(BaseCommand):
@@ -123,7 +129,7 @@ class Command(BaseCommand):
             "de": english_words(),
             "ru": zipf(RUSSIAN),
             "vi": zipf(VIETNAMESE),
-            "zh": zipf(list(CHINESE)),
+            "zh": zipf(chinese_characters(), offset=10),
         }
         started = time.perf_counter()
         with updates_paused():

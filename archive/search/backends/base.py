@@ -11,7 +11,7 @@ from django.conf import settings
 from archive.search.query import ParsedQuery
 
 # Above this many matches, relevance is tiered (see SearchBackend.page).
-RANK_EXACT_LIMIT = 10_000
+RANK_EXACT_LIMIT = 5_000
 HEAD = "head"
 REST = "rest"
 

@@ -159,7 +159,9 @@ class SQLiteBackend(SearchBackend):
     def facet_counts(self, search: Search, *, sample_every: int = 1) -> Counter[str]:
         clause, params = self._from_where(search, need_entry=True)
         if sample_every > 1:
-            clause += (" AND " if " WHERE " in clause else " WHERE ") + "e.document_id %% %s = 0"
+            # On the FTS rowid where there is one, so rows left out are never joined.
+            sampled = f"{FTS}.rowid" if f" {FTS} " in clause else "e.document_id"
+            clause += (" AND " if " WHERE " in clause else " WHERE ") + f"{sampled} %% %s = 0"
             params = [*params, sample_every]
         rows = self._run("SELECT e.facets" + clause, params)
         return Counter(" ".join(keys for (keys,) in rows).split())
