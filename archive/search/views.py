@@ -3,7 +3,7 @@ from django.http import QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from archive.search.backends import Search
+from archive.search.backends import Search, get_backend
 from archive.search.engine import SearchResults
 from archive.search.facets import FACETS_BY_PARAM, count_facets, facet_groups
 from archive.search.filters import DocumentFilter
@@ -50,6 +50,11 @@ def search(request):
     if search.is_blank:
         return render(request, "archive/search/results.html", context)
 
+    with get_backend().session():
+        return _results(request, context, filterset, search, params)
+
+
+def _results(request, context, filterset, search, params):
     paginator = Paginator(SearchResults(search), PER_PAGE)
     page_number = params.get("page") or 1
     try:

@@ -1,5 +1,6 @@
 """The one search interface: what a search asks for, and what a backend must answer."""
 
+import contextlib
 import datetime
 from abc import ABC, abstractmethod
 from collections import Counter
@@ -129,6 +130,10 @@ class SearchBackend(ABC):
         if len(ids) < limit:
             ids += self._page(search, max(0, offset - head_total), limit - len(ids), tier=REST)
         return ids
+
+    def session(self):
+        """A context for the queries of one search page (see the PostgreSQL backend)."""
+        return contextlib.nullcontext()
 
     def count(self, search: Search) -> int:
         """How many published documents match."""

@@ -164,15 +164,15 @@ def test_results_page_with_facets_uses_a_fixed_number_of_queries(
     add(3)
     params = {"q": "harvest", "topic": topic.slug, "collection": collection.slug}
     client.get("/search/", params)  # warm per-process caches (text search configurations)
-    # 2 filter lookups, count, page ids, documents, snippets, facet counts, facet names.
-    expected = 8
+    # 2 filter lookups, count, page ids, documents, snippets, facet counts, facet names;
+    # on PostgreSQL the page's planner setting too (PostgresBackend.session).
+    expected = 8 + (connection.vendor == "postgresql")
     with django_assert_num_queries(expected):
         assert client.get("/search/", params).status_code == 200
     add(30)
     with django_assert_num_queries(expected):
         assert "33 documents found" in client.get("/search/", params).text
     assert expected <= 12
-    assert connection.vendor in ("sqlite", "postgresql")
 
 
 def test_facets_of_very_large_result_sets_are_estimated_and_say_so(client, make_document, settings):
