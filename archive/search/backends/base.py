@@ -117,7 +117,8 @@ class SearchBackend(ABC):
         Ranking every match costs time in proportion to the matches. Above the rank
         limit (``total`` known to exceed it), relevance is tiered: documents whose
         title, summary or names match, ranked; then those matching only in their
-        texts, most recently added first.
+        texts, most recently added first. When even the first tier is over the limit,
+        it is listed newest first too.
         """
         limit_setting = getattr(settings, "DOSSIER_SEARCH_RANK_EXACT_LIMIT", RANK_EXACT_LIMIT)
         tiered = (
@@ -126,7 +127,13 @@ class SearchBackend(ABC):
         if not tiered:
             return self._page(search, offset, limit, tier=None)
         head_total = self._count(search, tier=HEAD)
-        ids = self._page(search, offset, limit, tier=HEAD) if offset < head_total else []
+        # A head tier itself too large to rank is listed newest first as well.
+        ranked = head_total <= limit_setting
+        ids = (
+            self._page(search, offset, limit, tier=HEAD, ranked=ranked)
+            if offset < head_total
+            else []
+        )
         if len(ids) < limit:
             ids += self._page(search, max(0, offset - head_total), limit - len(ids), tier=REST)
         return ids
@@ -145,8 +152,10 @@ class SearchBackend(ABC):
         names; REST: they match only elsewhere)."""
 
     @abstractmethod
-    def _page(self, search: Search, offset: int, limit: int, *, tier: str | None) -> list[int]:
-        """A page of ids: ranked by relevance (HEAD too), by date, or (REST) newest id first."""
+    def _page(
+        self, search: Search, offset: int, limit: int, *, tier: str | None, ranked: bool = True
+    ) -> list[int]:
+        """A page of ids: by relevance (HEAD too, when ranked), by date, or newest id first."""
 
     @abstractmethod
     def snippets(self, search: Search, document_ids: Sequence[int]) -> dict[int, Snippet]:

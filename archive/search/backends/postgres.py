@@ -141,12 +141,14 @@ class PostgresBackend(SearchBackend):
         clause, params, _ranked = self._from_where(search, tier)
         return self._run("SELECT count(*)" + clause, params)[0][0]
 
-    def _page(self, search: Search, offset: int, limit: int, *, tier: str | None) -> list[int]:
-        clause, params, ranked = self._from_where(search, tier)
+    def _page(
+        self, search: Search, offset: int, limit: int, *, tier: str | None, ranked: bool = True
+    ) -> list[int]:
+        clause, params, has_words = self._from_where(search, tier)
         sort = search.effective_sort
-        if tier == REST:
+        if tier == REST or not ranked:
             order = "e.document_id DESC"
-        elif sort == Sort.RELEVANCE and ranked:
+        elif sort == Sort.RELEVANCE and has_words:
             vector = "e.head_vector" if tier == HEAD else "e.vector"
             order = f"ts_rank('{RANK_WEIGHTS}', {vector}, sq.q) DESC, e.document_id"
         else:

@@ -141,10 +141,12 @@ class SQLiteBackend(SearchBackend):
         clause, params = self._from_where(search, need_entry=False, tier=tier)
         return self._run("SELECT count(*)" + clause, params)[0][0]
 
-    def _page(self, search: Search, offset: int, limit: int, *, tier: str | None) -> list[int]:
+    def _page(
+        self, search: Search, offset: int, limit: int, *, tier: str | None, ranked: bool = True
+    ) -> list[int]:
         clause, params = self._from_where(search, need_entry=True, tier=tier)
         sort = search.effective_sort
-        if tier == REST:
+        if tier == REST or not ranked:
             order = f"{FTS}.rowid DESC"
         elif sort == Sort.RELEVANCE:
             order = f"{RANK}, e.document_id"

@@ -167,3 +167,12 @@ def test_very_large_result_sets_rank_title_and_summary_matches_first(make_docume
     pages = [backend.page(search, offset, 2, total=5) for offset in (0, 2, 4)]
     titles = dict(Document.objects.values_list("pk", "title"))
     assert [titles[pk] for page in pages for pk in page] == expected
+
+
+def test_a_head_tier_too_large_to_rank_is_listed_newest_first(make_document, settings):
+    settings.DOSSIER_SEARCH_RANK_EXACT_LIMIT = 1
+    make_document(title="Khrushchev", transcript="<p>Khrushchev Khrushchev</p>")
+    make_document(title="Khrushchev and Mao")
+    make_document(title="Body", transcript="<p>Khrushchev</p>")
+
+    assert found("Khrushchev") == ["Khrushchev and Mao", "Khrushchev", "Body"]
