@@ -5,7 +5,7 @@ Connected in ``ArchiveConfig.ready()``. ``QuerySet.update()``/``bulk_create()`` 
 signals; the querysets of the indexed models reindex for those (``IndexedQuerySet``).
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from archive.search.index import reindex_documents
 
@@ -86,6 +86,27 @@ def _authority_saved(sender, instance, created=False, raw=False, **kwargs):
     reindex_documents(documents)
 
 
+def _documents_of(instance) -> list[int]:
+    from archive.models import Agent, Translation, Translator
+
+    if isinstance(instance, Translator):
+        return list(
+            Translation.objects.filter(translators=instance).values_list("document_id", flat=True)
+        )
+    related = "documents_created" if isinstance(instance, Agent) else "documents"
+    return list(getattr(instance, related).values_list("pk", flat=True))
+
+
+def _authority_deleting(sender, instance, **kwargs):
+    """Deleting a topic, place, person, collection, funder or translator removes its
+    relation rows without m2m signals: note its documents first."""
+    instance._search_documents = _documents_of(instance)
+
+
+def _authority_deleted(sender, instance, **kwargs):
+    reindex_documents(instance.__dict__.pop("_search_documents", []))
+
+
 def _language_changed(sender, **kwargs):
     """A new language may need another text search configuration in queries."""
     from archive.search.backends.postgres import query_configs
@@ -117,13 +138,16 @@ def connect() -> None:
 
     from archive.models import (
         Agent,
+        Collection,
         Document,
+        Funder,
         Language,
         Place,
         Provenance,
         Topic,
         Transcript,
         Translation,
+        Translator,
     )
 
     post_migrate.connect(
@@ -148,6 +172,10 @@ def connect() -> None:
         sender=Translation.translators.through,
         dispatch_uid="search_m2m_translators",
     )
+    for model in (Agent, Collection, Funder, Place, Topic, Translator):
+        uid = f"search_{model.__name__}"
+        pre_delete.connect(_authority_deleting, sender=model, dispatch_uid=f"{uid}_deleting")
+        post_delete.connect(_authority_deleted, sender=model, dispatch_uid=f"{uid}_deleted")
     for model in (Agent, Place, Topic):
         post_save.connect(
             _authority_saved, sender=model, dispatch_uid=f"search_{model.__name__}_saved"

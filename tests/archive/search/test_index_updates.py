@@ -5,10 +5,16 @@ from django.core.management import call_command
 
 from archive.models import Document, Transcript, Translation
 from archive.search.index import updates_paused
-from tests.factories import PlaceFactory, TopicFactory, TranscriptFactory, TranslationFactory
+from tests.factories import (
+    PlaceFactory,
+    TopicFactory,
+    TranscriptFactory,
+    TranslationFactory,
+    TranslatorFactory,
+)
 
 from .conftest import approve
-from .helpers import found
+from .helpers import facet_counts, found
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +126,22 @@ def test_rebuild_command_recreates_the_index(make_document, english):
 
     assert found("harbours") == [document.title]
     assert sorted(found(sort="date", date_from="1900")) == ["Cable", "Other"]
+
+
+def test_deleting_a_topic_or_translator_updates_its_documents(make_document, english):
+    document = make_document(title="Cable")
+    topic = TopicFactory(name="Famine relief")
+    document.topics.add(topic)
+    translator = TranslatorFactory()
+    translation = TranslationFactory(document=document, language=english)
+    translation.translators.add(translator)
+    approve(translation)
+    translator_key = f"tr{translator.pk}"
+    assert found(topic=topic.slug) == ["Cable"]
+    assert facet_counts("cable")[translator_key] == 1
+
+    topic.delete()
+    translator.delete()
+
+    assert found("famine") == []
+    assert facet_counts("cable")[translator_key] == 0
