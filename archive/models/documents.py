@@ -10,13 +10,16 @@ from PIL import Image
 
 from archive.dates import DatePrecision, parse_historical_date
 from archive.richtext import RichTextField
+from archive.search.bulk import IndexedQuerySet
 from archive.slugs import unique_slug
 from archive.uploads import make_thumbnail, make_web_image, sniff_kind, validate_scan_upload
 
 from .base import TimeStamped, reencode_new_image
 
 
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(IndexedQuerySet):
+    document_field = "pk"
+
     def published(self):
         return self.filter(status=Document.Status.PUBLISHED)
 
@@ -352,6 +355,8 @@ class Transcript(TimeStamped):
     )
     body = RichTextField(_("text"))
 
+    objects = IndexedQuerySet.as_manager()
+
     class Meta:
         ordering = ["document", "language__name"]
         verbose_name = _("transcript")
@@ -366,7 +371,7 @@ class Transcript(TimeStamped):
         return f"{self.language} transcript of {self.document}"
 
 
-class TranslationQuerySet(models.QuerySet):
+class TranslationQuerySet(IndexedQuerySet):
     def public(self):
         """Translations readers may see: those with an approved text."""
         return self.exclude(approved_body="")

@@ -1,18 +1,86 @@
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import QueryDict
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
-from archive import selectors
+from archive.search.backends import Search, get_backend
+from archive.search.engine import SearchResults
+from archive.search.facets import FACETS_BY_PARAM, count_facets, facet_groups
+from archive.search.filters import DocumentFilter
 
-MAX_QUERY_LENGTH = 500
+PER_PAGE = 20
+MAX_PARAM_LENGTH = 1000
+_INVISIBLE = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127])
+
+
+def clean_params(params: QueryDict) -> QueryDict:
+    """The query string without control characters (databases refuse NUL) and with
+    overlong values cut, so what is left can be validated and shown back safely."""
+    cleaned = QueryDict(mutable=True)
+    for name, values in params.lists():
+        name = name.translate(_INVISIBLE)[:100]
+        cleaned.setlist(name, [v.translate(_INVISIBLE)[: MAX_PARAM_LENGTH + 1] for v in values])
+    return cleaned
+
+
+def _kept_filters(params: QueryDict) -> list[tuple[str, str]]:
+    """Facet parameters the keyword form carries along as hidden fields."""
+    names = {*FACETS_BY_PARAM, *(f"{name}_match" for name in FACETS_BY_PARAM)}
+    return [(name, value) for name, values in params.lists() if name in names for value in values]
 
 
 def search(request):
-    """A plain title search; the full-text engine replaces it."""
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    documents = selectors.published_documents().none()
-    if query:
-        documents = selectors.published_documents().filter(title__icontains=query)
-    page = Paginator(documents.order_by("date_earliest", "record_id"), 25).get_page(
-        request.GET.get("page")
+    params = clean_params(request.GET)
+    filterset = DocumentFilter(params, queryset=Search())
+    context = {
+        "filter": filterset,
+        "form": filterset.form,
+        "params": params,
+        "errors": [],
+        "kept": _kept_filters(params),
+    }
+    if not filterset.is_valid():
+        context["errors"] = [
+            message for errors in filterset.form.errors.values() for message in errors
+        ]
+        return render(request, "archive/search/results.html", context, status=400)
+
+    search = filterset.qs
+    context["search"] = search
+    if search.is_blank:
+        return render(request, "archive/search/results.html", context)
+
+    with get_backend().session():
+        return _results(request, context, filterset, search, params)
+
+
+def _results(request, context, filterset, search, params):
+    paginator = Paginator(SearchResults(search), PER_PAGE)
+    page_number = params.get("page") or 1
+    try:
+        page = paginator.page(page_number)
+    except PageNotAnInteger:
+        context["errors"] = [_("“%(page)s” is not a page number.") % {"page": page_number[:20]}]
+        return render(request, "archive/search/results.html", context, status=400)
+    except EmptyPage:
+        context["errors"] = [
+            _("There is no page %(page)s: these results have %(pages)d page(s).")
+            % {"page": page_number[:20], "pages": paginator.num_pages}
+        ]
+        return render(request, "archive/search/results.html", context, status=400)
+
+    selected = filterset.selected()
+    counts, estimated = count_facets(search, paginator.count)
+    context.update(
+        searched=True,
+        page=page,
+        results=page.object_list,
+        facets=facet_groups(counts, selected, params),
+        facets_estimated=estimated,
+        within=[
+            (FACETS_BY_PARAM[param], value)
+            for param, values in selected.items()
+            for value in values
+        ],
     )
-    return render(request, "archive/search/results.html", {"query": query, "page": page})
+    return render(request, "archive/search/results.html", context)

@@ -1,0 +1,177 @@
+"""The one search interface: what a search asks for, and what a backend must answer."""
+
+import contextlib
+import datetime
+from abc import ABC, abstractmethod
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from django.conf import settings
+
+from archive.search.query import ParsedQuery
+
+# Above this many matches, relevance is tiered (see SearchBackend.page).
+RANK_EXACT_LIMIT = 5_000
+HEAD = "head"
+REST = "rest"
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    DATE = "date"
+    DATE_DESC = "-date"
+    CHOICES = (
+        (RELEVANCE, "Relevance"),
+        (DATE, "Date, oldest first"),
+        (DATE_DESC, "Date, newest first"),
+    )
+
+
+@dataclass(frozen=True)
+class FacetFilter:
+    """Documents with any (or all) of these facet keys."""
+
+    keys: tuple[str, ...]
+    match_all: bool = False
+
+
+@dataclass(frozen=True)
+class Search:
+    """A search, built up by ``DocumentFilter`` and run by a backend.
+
+    ``all()`` lets django-filter treat it as its queryset.
+    """
+
+    query: ParsedQuery | None = None
+    facets: tuple[FacetFilter, ...] = ()
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    sort: str = Sort.RELEVANCE
+
+    def all(self) -> "Search":
+        return self
+
+    @property
+    def model(self):
+        """What django-filter asks its queryset for: the searched model."""
+        from archive.models import Document
+
+        return Document
+
+    def with_query(self, query: ParsedQuery | None) -> "Search":
+        return replace(self, query=query)
+
+    def with_facet(self, keys: Sequence[str], *, match_all: bool = False) -> "Search":
+        if not keys:
+            return self
+        return replace(self, facets=(*self.facets, FacetFilter(tuple(keys), match_all)))
+
+    def with_dates(self, date_from=None, date_to=None) -> "Search":
+        return replace(self, date_from=date_from, date_to=date_to)
+
+    def with_sort(self, sort: str | None) -> "Search":
+        return replace(self, sort=sort or Sort.RELEVANCE)
+
+    @property
+    def has_text(self) -> bool:
+        return self.query is not None and bool(self.query.groups)
+
+    @property
+    def is_blank(self) -> bool:
+        return (
+            self.query is None
+            and not self.facets
+            and self.date_from is None
+            and self.date_to is None
+        )
+
+    @property
+    def effective_sort(self) -> str:
+        """Relevance needs words to rank by; without them results are listed by date."""
+        if self.sort == Sort.RELEVANCE and not self.has_text:
+            return Sort.DATE
+        return self.sort
+
+
+@dataclass
+class Snippet:
+    """Text with highlight markers (index.MARK_START/MARK_END), not yet escaped."""
+
+    title: str = ""
+    body: str = ""
+
+
+@dataclass
+class Hit:
+    document_id: int
+    snippet: Snippet = field(default_factory=Snippet)
+
+
+class SearchBackend(ABC):
+    vendor: str
+
+    def page(self, search: Search, offset: int, limit: int, *, total: int | None = None):
+        """Ids of the matching documents at offset..offset+limit, in the search's order.
+
+        Ranking every match costs time in proportion to the matches. Above the rank
+        limit (``total`` known to exceed it), relevance is tiered: documents whose
+        title, summary or names match, ranked; then those matching only in their
+        texts, most recently added first. When even the first tier is over the limit,
+        it is listed newest first too.
+        """
+        limit_setting = getattr(settings, "DOSSIER_SEARCH_RANK_EXACT_LIMIT", RANK_EXACT_LIMIT)
+        tiered = (
+            search.effective_sort == Sort.RELEVANCE and total is not None and total > limit_setting
+        )
+        if not tiered:
+            return self._page(search, offset, limit, tier=None)
+        head_total = self._count(search, tier=HEAD)
+        # A head tier itself too large to rank is listed newest first as well.
+        ranked = head_total <= limit_setting
+        ids = (
+            self._page(search, offset, limit, tier=HEAD, ranked=ranked)
+            if offset < head_total
+            else []
+        )
+        if len(ids) < limit:
+            ids += self._page(search, max(0, offset - head_total), limit - len(ids), tier=REST)
+        return ids
+
+    def session(self):
+        """A context for the queries of one search page (see the PostgreSQL backend)."""
+        return contextlib.nullcontext()
+
+    def count(self, search: Search) -> int:
+        """How many published documents match."""
+        return self._count(search, tier=None)
+
+    @abstractmethod
+    def _count(self, search: Search, *, tier: str | None) -> int:
+        """Matches, or only those of a tier (HEAD: the words match title, summary or
+        names; REST: they match only elsewhere)."""
+
+    @abstractmethod
+    def _page(
+        self, search: Search, offset: int, limit: int, *, tier: str | None, ranked: bool = True
+    ) -> list[int]:
+        """A page of ids: by relevance (HEAD too, when ranked), by date, or newest id first."""
+
+    @abstractmethod
+    def snippets(self, search: Search, document_ids: Sequence[int]) -> dict[int, Snippet]:
+        """Highlighted title and body excerpts for these documents (one query)."""
+
+    @abstractmethod
+    def facet_counts(self, search: Search, *, sample_every: int = 1) -> Counter[str]:
+        """For each facet key, how many matching documents have it (one query).
+
+        With ``sample_every`` > 1, only documents whose id is a multiple of it are
+        counted (a sample, for result sets too large to count within budget)."""
+
+    @abstractmethod
+    def reindex(self, document_ids: Sequence[int]) -> None:
+        """Replace the index rows of these documents (removing unpublished ones)."""
+
+    @abstractmethod
+    def rebuild(self) -> int:
+        """Rebuild the whole index; return the number of documents indexed."""

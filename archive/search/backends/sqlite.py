@@ -1,0 +1,239 @@
+"""SQLite FTS5: the embedded default.
+
+``archive_search_fts`` (migration 0003) holds title, summary, body, names and facet
+keys per published document, with rowid = document id, tokenized by ``porter
+unicode61``. A search is one FTS5 MATCH expression, compiled from the parsed
+query with every reader's word quoted, so nothing the reader types is FTS syntax.
+"""
+
+import datetime
+from collections import Counter
+from collections.abc import Sequence
+
+from django.db import connection
+
+from archive.search import index
+from archive.search.backends import sql
+from archive.search.backends.base import HEAD, REST, Search, SearchBackend, Snippet, Sort
+
+FTS = "archive_search_fts"
+TEXT_COLUMNS = "{title summary body names}"
+HEAD_COLUMNS = "{title summary names}"
+# bm25 weights for title, summary, body, names, facets: title above summary above body.
+RANK = f"bm25({FTS}, 10.0, 4.0, 1.0, 0.5, 0.0, 0.0)"
+# Date filters first narrow the matches by year tokens (y1965; "yopen" for documents
+# with an open end or a span longer than this), then check the exact dates.
+MAX_YEAR_SPAN = 200
+SNIPPET_TOKENS = 24
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _any(terms) -> str:
+    return "(" + " OR ".join(_quote(term.text) for term in terms) + ")"
+
+
+def _keys(text: str | None) -> str:
+    """Facet keys without repeats."""
+    return " ".join(sorted(set((text or "").split())))
+
+
+def register_functions(raw_connection) -> None:
+    """Python functions the indexing SQL calls: the same text preparation as everywhere."""
+    raw_connection.create_function("dossier_html", 1, index.html_text, deterministic=True)
+    raw_connection.create_function("dossier_plain", 1, index.plain_text, deterministic=True)
+    raw_connection.create_function("dossier_keys", 1, _keys, deterministic=True)
+    raw_connection.create_function("dossier_years", 2, _years, deterministic=True)
+
+
+def _years(earliest: str | None, latest: str | None) -> str:
+    """Year tokens of a document's date span."""
+    if earliest is None and latest is None:
+        return ""
+    if earliest is None or latest is None:
+        return "yopen"
+    first, last = int(earliest[:4]), int(latest[:4])
+    if last - first > MAX_YEAR_SPAN:
+        return "yopen"
+    return " ".join(f"y{year}" for year in range(first, last + 1))
+
+
+def _years_match(search: Search) -> str | None:
+    first = search.date_from.year if search.date_from else None
+    last = search.date_to.year if search.date_to else None
+    if first is None and last is None:
+        return None
+    first, last = max(1, first or last - MAX_YEAR_SPAN), last or first + MAX_YEAR_SPAN
+    if last - first > MAX_YEAR_SPAN:
+        return None
+    years = " OR ".join(f"y{year}" for year in range(first, last + 1))
+    return "{years} : (" + years + " OR yopen)"
+
+
+def _params(params: list) -> list:
+    return [p.isoformat() if isinstance(p, datetime.date) else p for p in params]
+
+
+class SQLiteBackend(SearchBackend):
+    vendor = "sqlite"
+
+    # ----- compiling a search -------------------------------------------------------------
+
+    def _match(self, search: Search, tier: str | None = None) -> tuple[str | None, str | None]:
+        """The FTS5 MATCH expression for what must match, and for what must not."""
+        positive = []
+        head = None
+        if search.has_text:
+            groups = " AND ".join(_any(group) for group in search.query.groups)
+            columns = HEAD_COLUMNS if tier == HEAD else TEXT_COLUMNS
+            positive.append(f"{columns} : ({groups})")
+            head = f"{HEAD_COLUMNS} : ({groups})"
+        for facet in search.facets:
+            joiner = " AND " if facet.match_all else " OR "
+            positive.append("{facets} : (" + joiner.join(facet.keys) + ")")
+        if (years := _years_match(search)) is not None:
+            positive.append(years)
+        excluded = None
+        if search.query is not None and search.query.excluded:
+            excluded = f"{TEXT_COLUMNS} : {_any(search.query.excluded)}"
+        if not positive:
+            return None, excluded
+        match = " AND ".join(f"({part})" for part in positive)
+        if excluded:
+            match = f"({match}) NOT ({excluded})"
+            excluded = None
+        if tier == REST:
+            match = f"({match}) NOT ({head})"
+        return match, excluded
+
+    def _from_where(
+        self, search: Search, *, need_entry: bool, tier: str | None = None
+    ) -> tuple[str, list]:
+        match, excluded = self._match(search, tier)
+        dates, date_params = sql.date_conditions(search)
+        where, params = [], []
+        if match is not None:
+            source = FTS
+            if need_entry or dates:
+                source += f" JOIN archive_searchentry e ON e.document_id = {FTS}.rowid"
+            where.append(f"{FTS} MATCH %s")
+            params.append(match)
+        else:
+            source = "archive_searchentry e"
+        if excluded is not None:
+            where.append(f"e.document_id NOT IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)")
+            params.append(excluded)
+        where += dates
+        params += date_params
+        clause = f" FROM {source}" + (" WHERE " + " AND ".join(where) if where else "")
+        return clause, params
+
+    def _run(self, statement: str, params: list) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(statement, _params(params))
+            return cursor.fetchall()
+
+    # ----- reading ------------------------------------------------------------------------
+
+    def _count(self, search: Search, *, tier: str | None) -> int:
+        clause, params = self._from_where(search, need_entry=False, tier=tier)
+        return self._run("SELECT count(*)" + clause, params)[0][0]
+
+    def _page(
+        self, search: Search, offset: int, limit: int, *, tier: str | None, ranked: bool = True
+    ) -> list[int]:
+        clause, params = self._from_where(search, need_entry=True, tier=tier)
+        sort = search.effective_sort
+        if tier == REST or not ranked:
+            order = f"{FTS}.rowid DESC"
+        elif sort == Sort.RELEVANCE:
+            order = f"{RANK}, e.document_id"
+        else:
+            order = sql.date_order(sort)
+        rows = self._run(
+            f"SELECT e.document_id{clause} ORDER BY {order} LIMIT %s OFFSET %s",
+            [*params, limit, offset],
+        )
+        return [row[0] for row in rows]
+
+    def facet_counts(self, search: Search, *, sample_every: int = 1) -> Counter[str]:
+        clause, params = self._from_where(search, need_entry=True)
+        if sample_every > 1:
+            # On the FTS rowid where there is one, so rows left out are never joined.
+            sampled = f"{FTS}.rowid" if f" {FTS} " in clause else "e.document_id"
+            clause += (" AND " if " WHERE " in clause else " WHERE ") + f"{sampled} %% %s = 0"
+            params = [*params, sample_every]
+        rows = self._run("SELECT e.facets" + clause, params)
+        return Counter(" ".join(keys for (keys,) in rows).split())
+
+    def snippets(self, search: Search, document_ids: Sequence[int]) -> dict[int, Snippet]:
+        match, _excluded = self._match(search)
+        if not search.has_text or not document_ids:
+            return {}
+        placeholders = ", ".join(["%s"] * len(document_ids))
+        start, end = index.MARK_START, index.MARK_END
+        rows = self._run(
+            f"SELECT rowid, highlight({FTS}, 0, %s, %s), "
+            f"snippet({FTS}, 2, %s, %s, '…', {SNIPPET_TOKENS}), "
+            f"snippet({FTS}, 1, %s, %s, '…', {SNIPPET_TOKENS}) "
+            f"FROM {FTS} WHERE {FTS} MATCH %s AND rowid IN ({placeholders})",
+            [start, end, start, end, start, end, match, *document_ids],
+        )
+        snippets = {}
+        for document_id, title, body, summary in rows:
+            snippets[document_id] = Snippet(
+                title=title or "", body=body if start in (body or "") else summary or ""
+            )
+        return snippets
+
+    # ----- writing ------------------------------------------------------------------------
+
+    def _insert_sql(self, where: str) -> tuple[str, str]:
+        entry = (
+            "INSERT INTO archive_searchentry (document_id, date_earliest, date_latest, facets) "
+            "SELECT d.id, d.date_earliest, d.date_latest, "
+            f"dossier_keys({sql.facet_keys_sql('sqlite')}) "
+            f"FROM archive_document d WHERE d.status = 'published'{where}"
+        )
+        body = (
+            "coalesce((SELECT group_concat(dossier_html(x.body), char(10)) "
+            "FROM archive_transcript x WHERE x.document_id = d.id), '') || char(10) || "
+            "coalesce((SELECT group_concat(dossier_html(x.approved_body), char(10)) "
+            "FROM archive_translation x WHERE x.document_id = d.id AND x.approved_body <> ''), '')"
+        )
+        fts = (
+            f"INSERT INTO {FTS} (rowid, title, summary, body, names, facets, years) "
+            f"SELECT d.id, dossier_plain(d.title), dossier_plain(d.summary), {body}, "
+            f"dossier_plain({sql.names_sql('sqlite')}), e.facets, "
+            "dossier_years(d.date_earliest, d.date_latest) "
+            f"FROM archive_document d JOIN archive_searchentry e ON e.document_id = d.id"
+            f"{where.replace(' AND', ' WHERE', 1)}"
+        )
+        return entry, fts
+
+    def reindex(self, document_ids: Sequence[int]) -> None:
+        ids = [int(i) for i in document_ids]
+        placeholders = ", ".join(["%s"] * len(ids))
+        entry, fts = self._insert_sql(f" AND d.id IN ({placeholders})")
+        with connection.cursor() as cursor:
+            register_functions(cursor.connection)
+            cursor.execute(f"DELETE FROM {FTS} WHERE rowid IN ({placeholders})", ids)
+            cursor.execute(
+                f"DELETE FROM archive_searchentry WHERE document_id IN ({placeholders})", ids
+            )
+            cursor.execute(entry, ids)
+            cursor.execute(fts, ids)
+
+    def rebuild(self) -> int:
+        entry, fts = self._insert_sql("")
+        with connection.cursor() as cursor:
+            register_functions(cursor.connection)
+            cursor.execute(f"DELETE FROM {FTS}")
+            cursor.execute("DELETE FROM archive_searchentry")
+            cursor.execute(entry)
+            cursor.execute(fts)
+            cursor.execute(f"INSERT INTO {FTS} ({FTS}) VALUES ('optimize')")
+            cursor.execute("SELECT count(*) FROM archive_searchentry")
+            return cursor.fetchone()[0]

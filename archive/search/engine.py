@@ -1,0 +1,67 @@
+"""Running a search for a page: the lazily counted, sliceable result list the
+paginator needs, hydrated with documents and snippets."""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.utils.safestring import SafeString
+
+from archive.models import Document
+from archive.search.backends import Search, get_backend
+from archive.search.snippets import has_highlight, highlight
+
+
+@dataclass
+class Result:
+    document: Document
+    title_html: SafeString
+    snippet_html: SafeString
+
+
+class SearchResults:
+    """What ``Paginator`` needs: ``count()`` and slicing; each slice is three queries
+    (the page's ids, the documents, the snippets)."""
+
+    def __init__(self, search: Search):
+        self.search = search
+        self.backend = get_backend()
+
+    @cached_property
+    def _count(self) -> int:
+        return self.backend.count(self.search)
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice):
+            raise TypeError("SearchResults supports slices only")
+        offset = item.start or 0
+        limit = (item.stop if item.stop is not None else self._count) - offset
+        if limit <= 0:
+            return []
+        ids = self.backend.page(self.search, offset, limit, total=self._count)
+        if not ids:
+            return []
+        # By primary key first: filtering on status too lets SQLite pick the status index.
+        documents = {
+            pk: document
+            for pk, document in Document.objects.select_related("document_type")
+            .in_bulk(ids)
+            .items()
+            if document.is_published
+        }
+        snippets = self.backend.snippets(self.search, ids)
+        results = []
+        for document_id in ids:
+            document = documents.get(document_id)
+            if document is None:  # unpublished since the index was read
+                continue
+            snippet = snippets.get(document_id)
+            title = highlight(snippet.title) if snippet and has_highlight(snippet.title) else None
+            body = highlight(snippet.body) if snippet and has_highlight(snippet.body) else None
+            results.append(Result(document, title or highlight(document.title), body or ""))
+        return results

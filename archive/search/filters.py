@@ -1,0 +1,161 @@
+"""DocumentFilter: the search form. It validates every parameter of /search/ and
+builds a ``Search`` from them; a parameter it cannot use is a form error, which the
+page shows as a message."""
+
+import re
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from archive.dates import parse_historical_date
+from archive.search.backends import Search, Sort
+from archive.search.facets import FACETS
+from archive.search.query import QueryError, parse_query
+
+MAX_VALUES = 20
+_DATE_FORM = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?", re.ASCII)
+
+
+class QueryField(forms.CharField):
+    """The keywords, parsed into a ``ParsedQuery`` (or None when empty)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        try:
+            return parse_query(value or "")
+        except QueryError as error:
+            raise ValidationError(str(error), code="query") from error
+
+
+class DateBoundField(forms.CharField):
+    """YYYY, YYYY-MM or YYYY-MM-DD; the earliest (``bound="from"``) or latest day it means."""
+
+    def __init__(self, *args, bound: str, **kwargs):
+        self.bound = bound
+        super().__init__(*args, max_length=10, **kwargs)
+
+    def clean(self, value):
+        value = (value or "").strip()
+        if not value:
+            return None
+        if len(value) > 10 or not _DATE_FORM.fullmatch(value):
+            raise ValidationError(
+                _(
+                    "“%(value)s” is not a date: write a year (1965), a month (1965-03) "
+                    "or a day (1965-03-30)."
+                ),
+                params={"value": value[:20]},
+                code="date",
+            )
+        try:
+            parsed = parse_historical_date(value)
+        except ValidationError as error:
+            raise ValidationError(
+                _("“%(value)s” is not a date that exists."), params={"value": value}, code="date"
+            ) from error
+        return parsed.earliest if self.bound == "from" else parsed.latest
+
+
+class FacetChoiceField(forms.ModelMultipleChoiceField):
+    default_error_messages = {
+        "invalid_choice": _("There is no %(label)s “%(value)s”."),
+        "invalid_pk_value": _("There is no %(label)s “%(pk)s”."),
+        "too_many": _("Choose at most %(max)d values for %(label)s."),
+    }
+
+    def __init__(self, *args, facet_label="", **kwargs):
+        self.facet_label = facet_label
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        if value and len(value) > MAX_VALUES:
+            raise ValidationError(
+                self.error_messages["too_many"],
+                params={"max": MAX_VALUES, "label": self.facet_label},
+                code="too_many",
+            )
+        return super().clean(value)
+
+    def _check_values(self, value):
+        # Django's message names only the value; ours names the filter too.
+        try:
+            return super()._check_values(value)
+        except ValidationError as error:
+            if error.code in ("invalid_choice", "invalid_pk_value"):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"label": str(self.facet_label).lower(), **(error.params or {})},
+                ) from error
+            raise
+
+
+class FacetFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = FacetChoiceField
+
+
+class QueryFilter(django_filters.Filter):
+    field_class = QueryField
+
+
+class DateBoundFilter(django_filters.Filter):
+    field_class = DateBoundField
+
+
+MATCH_CHOICES = (("any", _("any")), ("all", _("all")))
+
+
+class DocumentFilter(django_filters.FilterSet):
+    q = QueryFilter(label=_("Search the archive"), required=False)
+    date_from = DateBoundFilter(bound="from", label=_("From"), required=False)
+    date_to = DateBoundFilter(bound="to", label=_("To"), required=False)
+    sort = django_filters.ChoiceFilter(choices=Sort.CHOICES, label=_("Sort by"), empty_label=None)
+
+    class Meta:
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for facet in FACETS:
+            self.filters[facet.param] = FacetFilter(
+                field_name=facet.param,
+                queryset=facet.queryset(),
+                to_field_name=facet.slug_field,
+                label=facet.label,
+                facet_label=facet.label,
+            )
+            self.filters[f"{facet.param}_match"] = django_filters.ChoiceFilter(
+                choices=MATCH_CHOICES, label=_("Match"), empty_label=None
+            )
+
+    def clean_dates(self, cleaned: dict) -> None:
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.form.add_error("date_to", _("The end date is before the start date."))
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        if valid:
+            self.clean_dates(self.form.cleaned_data)
+            valid = not self.form.errors
+        return valid
+
+    def selected(self) -> dict[str, list]:
+        """The chosen facet values, by parameter (model instances)."""
+        data = self.form.cleaned_data
+        return {facet.param: list(data.get(facet.param) or []) for facet in FACETS}
+
+    def filter_queryset(self, search: Search) -> Search:
+        """Build the Search (django-filter's queryset here is a ``Search``)."""
+        data = self.form.cleaned_data
+        search = search.with_query(data.get("q")).with_sort(data.get("sort"))
+        search = search.with_dates(data.get("date_from"), data.get("date_to"))
+        for facet in FACETS:
+            chosen = data.get(facet.param) or []
+            search = search.with_facet(
+                [facet.key(obj) for obj in chosen],
+                match_all=data.get(f"{facet.param}_match") == "all",
+            )
+        return search

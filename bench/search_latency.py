@@ -1,0 +1,137 @@
+"""Search latency on a generated archive: median and p95 server time for a fixed mix of
+queries, with and without filters, with facet counts (the full /search/ page) and
+without (count, one page of results and snippets).
+
+    uv run python manage.py generate_archive 100000      # once; see bench/README.md
+    uv run python bench/search_latency.py [--rounds 5]
+
+Uses DATABASE_URL like the site does. Times are measured in-process through Django's
+test client, so they include filter validation, every query, facets and the template,
+but no network.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+
+# Measure as in production: no query log, no template debugging.
+settings.DEBUG = False
+
+from django.db import connection  # noqa: E402
+from django.http import QueryDict  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from archive.models import Collection, Place, Topic  # noqa: E402
+from archive.search.backends import Search  # noqa: E402
+from archive.search.engine import SearchResults  # noqa: E402
+from archive.search.filters import DocumentFilter  # noqa: E402
+
+WORDS = {
+    "single word": "embassy",
+    "common word": "bombing",
+    "rare word": "Zarkovian7",
+    "phrase": '"Soviet Union"',
+    "boolean": "embassy OR consul -revisionism",
+    "chinese": "外交部",
+}
+
+
+def query_mix() -> list[tuple[str, dict]]:
+    topic = Topic.objects.filter(name__startswith="Topic ").order_by("pk").first()
+    country = Place.objects.filter(name="China", parent=None).first()
+    collection = Collection.objects.filter(slug__startswith="generated-").order_by("pk").first()
+    mix = []
+    for label, q in WORDS.items():
+        mix.append((label, {"q": q}))
+        mix.append((f"{label} + date range", {"q": q, "date_from": "1960", "date_to": "1965"}))
+        mix.append(
+            (f"{label} + topic + place", {"q": q, "topic": topic.slug, "place": country.slug})
+        )
+    mix.append(("common word, sort by date", {"q": WORDS["common word"], "sort": "-date"}))
+    mix.append(("common word, page 50", {"q": WORDS["common word"], "page": "50"}))
+    mix.append(("filters only: collection", {"collection": collection.slug}))
+    mix.append(
+        (
+            "filters only: place + dates",
+            {"place": country.slug, "date_from": "1950-03", "date_to": "1950-06"},
+        )
+    )
+    return mix
+
+
+def results_only(params: dict) -> int:
+    data = QueryDict(mutable=True)
+    data.update(params)
+    filterset = DocumentFilter(data, queryset=Search())
+    assert filterset.is_valid(), filterset.form.errors
+    results = SearchResults(filterset.qs)
+    page = int(params.get("page", 1))
+    results[(page - 1) * 20 : page * 20]
+    return results.count()
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    client = Client(HTTP_HOST="localhost")
+    mix = query_mix()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM archive_searchentry")
+        indexed = cursor.fetchone()[0]
+    print(f"{connection.vendor}: {indexed} documents in the index; {args.rounds} rounds\n")
+
+    page_times: dict[str, list[float]] = {label: [] for label, _ in mix}
+    bare_times: dict[str, list[float]] = {label: [] for label, _ in mix}
+    hits = {}
+    for label, params in mix:  # warm-up: caches, prepared plans
+        response = client.get("/search/", params)
+        assert response.status_code == 200, (label, response.status_code)
+        hits[label] = results_only(params)
+    for _ in range(args.rounds):
+        for label, params in mix:
+            started = time.perf_counter()
+            client.get("/search/", params)
+            page_times[label].append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            results_only(params)
+            bare_times[label].append((time.perf_counter() - started) * 1000)
+
+    print(f"{'query':42} {'hits':>8} {'page+facets ms':>15} {'results only ms':>16}")
+    for label, _ in mix:
+        print(
+            f"{label:42} {hits[label]:>8} {statistics.median(page_times[label]):>15.1f} "
+            f"{statistics.median(bare_times[label]):>16.1f}"
+        )
+    every_page = [t for times in page_times.values() for t in times]
+    every_bare = [t for times in bare_times.values() for t in times]
+    print(
+        f"\nfull page with facets: median {statistics.median(every_page):.1f} ms, "
+        f"p95 {percentile(every_page, 95):.1f} ms, max {max(every_page):.1f} ms "
+        f"({len(every_page)} requests)"
+    )
+    print(
+        f"results without facets: median {statistics.median(every_bare):.1f} ms, "
+        f"p95 {percentile(every_bare, 95):.1f} ms ({len(every_bare)} searches)"
+    )
+
+
+if __name__ == "__main__":
+    main()
