@@ -139,6 +139,8 @@ DOSSIER_ARCHIVE_NAME = os.environ.get(
     "DOSSIER_ARCHIVE_NAME", "History and Public Policy Program Digital Archive"
 )
 DOSSIER_SITE_NAME = os.environ.get("DOSSIER_SITE_NAME", "Dossier")
+# The site's address ("https://archive.example.org"), making links in emails absolute.
+DOSSIER_SITE_URL = os.environ.get("DOSSIER_SITE_URL", "").rstrip("/")
 
 MAILERS = {
     "default": {

@@ -32,8 +32,7 @@ def review_decision_sent(*, entry_id: int) -> int:
         "translation": entry.translation,
         "document": entry.translation.document,
         "submitter": submitter,
-        # DOSSIER_SITE_URL (optional, e.g. "https://archive.example.org") makes the link absolute.
-        "review_url": getattr(settings, "DOSSIER_SITE_URL", "")
+        "review_url": settings.DOSSIER_SITE_URL
         + reverse("curation:review", args=[entry.translation.pk]),
         "site_name": settings.DOSSIER_SITE_NAME,
     }

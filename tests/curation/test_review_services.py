@@ -211,6 +211,17 @@ def test_changes_requested_mails_the_comment_to_the_submitter(
     assert f"/admin/desk/review/{translation.pk}/" in mailoutbox[0].body
 
 
+def test_the_mailed_link_is_absolute_when_the_site_url_is_set(
+    translation, archivist, editor, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.DOSSIER_SITE_URL = "https://archive.example.org"
+    submitted(translation, archivist)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.translation_request_changes(translation=translation, editor=editor, comment="No.")
+    link = f"https://archive.example.org/admin/desk/review/{translation.pk}/"
+    assert link in mailoutbox[0].body
+
+
 def test_no_mail_when_the_decision_is_rolled_back(
     translation, archivist, editor, mailoutbox, django_capture_on_commit_callbacks
 ):
