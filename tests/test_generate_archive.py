@@ -1,0 +1,48 @@
+"""The benchmark's archive generator writes a searchable archive on either database."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from archive.models import Document, Transcript, Translation
+from tests.archive.search.helpers import found
+
+pytestmark = pytest.mark.django_db
+
+
+def generate(count: int) -> str:
+    out = io.StringIO()
+    call_command("generate_archive", str(count), "--words", "30", stdout=out)
+    return out.getvalue()
+
+
+def test_generates_published_documents_with_texts_dates_and_authorities():
+    output = generate(40)
+
+    assert "Generated 40 documents" in output and "Indexed 40" in output
+    documents = Document.objects.all()
+    assert documents.count() == 40
+    assert set(documents.values_list("status", flat=True)) == {Document.Status.PUBLISHED}
+    assert Transcript.objects.count() == 40
+    assert len({d.date_earliest.year for d in documents if d.date_earliest}) > 5
+    assert Document.objects.filter(places__isnull=False).distinct().count() > 20
+    assert Document.objects.filter(topics__isnull=False).distinct().count() > 20
+    # Translations of non-English transcripts: most approved, some left as drafts.
+    assert Translation.objects.exclude(approved_body="").exists()
+
+
+def test_the_generated_archive_is_indexed_and_a_second_run_adds_to_it():
+    generate(20)
+    generate(20)
+
+    assert Document.objects.count() == 40
+    assert sorted(Document.objects.values_list("record_id", flat=True)) == list(
+        range(
+            Document.objects.order_by("record_id").first().record_id,
+            Document.objects.order_by("record_id").first().record_id + 40,
+        )
+    )
+    document = Document.objects.order_by("?").first()
+    word = max(document.title.split(), key=len)
+    assert document.title in found(f'"{word}"')
