@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "simple_history",
     "archive",
     "curation",
+    "bench",  # generate_archive, for the benchmarks in bench/
 ]
 
 MIDDLEWARE = [

@@ -20,12 +20,13 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+import archive
 from archive import models as m
 from archive.dates import parse_historical_date
 from archive.richtext import html_to_text
 from archive.search.index import rebuild_index, updates_paused
 
-TEXTS = Path(__file__).resolve().parents[2] / "demo" / "texts"
+TEXTS = Path(archive.__file__).resolve().parent / "demo" / "texts"
 EXTRA_ENGLISH = """ambassador embassy ministry delegation negotiations treaty alliance armistice
 ceasefire border frontier artillery airfield harbour shipment grain steel petroleum rubber
 credits loan agreement protocol communique memorandum conversation plenum congress politburo
