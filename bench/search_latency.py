@@ -34,7 +34,7 @@ from django.http import QueryDict  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from archive.models import Collection, Place, Topic  # noqa: E402
-from archive.search.backends import Search  # noqa: E402
+from archive.search.backends import Search, get_backend  # noqa: E402
 from archive.search.engine import SearchResults  # noqa: E402
 from archive.search.filters import DocumentFilter  # noqa: E402
 
@@ -78,8 +78,9 @@ def results_only(params: dict) -> int:
     assert filterset.is_valid(), filterset.form.errors
     results = SearchResults(filterset.qs)
     page = int(params.get("page", 1))
-    results[(page - 1) * 20 : page * 20]
-    return results.count()
+    with get_backend().session():  # as the search page runs its queries
+        results[(page - 1) * 20 : page * 20]
+        return results.count()
 
 
 def percentile(values: list[float], p: float) -> float:
