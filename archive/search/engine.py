@@ -7,7 +7,7 @@ from functools import cached_property
 from django.utils.safestring import SafeString
 
 from archive.models import Document
-from archive.search.backends import Search, get_backend
+from archive.search.backends import Estimate, Search, get_backend
 from archive.search.snippets import has_highlight, highlight
 
 
@@ -20,14 +20,28 @@ class Result:
 
 class SearchResults:
     """What ``Paginator`` needs: ``count()`` and slicing; each slice is three queries
-    (the page's ids, the documents, the snippets)."""
+    (the page's ids, the documents, the snippets).
+
+    A result set too large to count within the latency budget has an ``estimate``
+    (the backend's, from a sample): its count is then "about" so many.
+    """
 
     def __init__(self, search: Search):
         self.search = search
         self.backend = get_backend()
 
     @cached_property
+    def estimate(self) -> Estimate | None:
+        return self.backend.estimate(self.search)
+
+    @property
+    def estimated(self) -> bool:
+        return self.estimate is not None
+
+    @cached_property
     def _count(self) -> int:
+        if self.estimate is not None:
+            return self.estimate.count
         return self.backend.count(self.search)
 
     def count(self) -> int:
@@ -43,7 +57,9 @@ class SearchResults:
         limit = (item.stop if item.stop is not None else self._count) - offset
         if limit <= 0:
             return []
-        ids = self.backend.page(self.search, offset, limit, total=self._count)
+        ids = self.backend.page(
+            self.search, offset, limit, total=self._count, estimate=self.estimate
+        )
         if not ids:
             return []
         # By primary key first: filtering on status too lets SQLite pick the status index.

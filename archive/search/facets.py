@@ -100,15 +100,16 @@ class FacetGroup:
         return sum(value.selected for value in self.values)
 
 
-def count_facets(search, total: int) -> tuple[Counter, bool]:
-    """Facet counts for a search with `total` results, and whether they are estimates."""
+def count_facets(results) -> tuple[Counter, bool]:
+    """Facet counts for these ``SearchResults``, and whether they are estimates."""
     from django.conf import settings
 
-    from archive.search.backends import get_backend
-
+    if results.estimate is not None:
+        return results.estimate.facets, True
+    total = results.count()
     limit = getattr(settings, "DOSSIER_SEARCH_FACET_EXACT_LIMIT", FACET_EXACT_LIMIT)
     step = 1 if total <= limit else max(2, -(-total // FACET_SAMPLE_SIZE))
-    counts = get_backend().facet_counts(search, sample_every=step)
+    counts = results.backend.facet_counts(results.search, sample_every=step)
     if step == 1:
         return counts, False
     return Counter({key: count * step for key, count in counts.items()}), True

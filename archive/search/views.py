@@ -55,7 +55,8 @@ def search(request):
 
 
 def _results(request, context, filterset, search, params):
-    paginator = Paginator(SearchResults(search), PER_PAGE)
+    results = SearchResults(search)
+    paginator = Paginator(results, PER_PAGE)
     page_number = params.get("page") or 1
     try:
         page = paginator.page(page_number)
@@ -70,13 +71,14 @@ def _results(request, context, filterset, search, params):
         return render(request, "archive/search/results.html", context, status=400)
 
     selected = filterset.selected()
-    counts, estimated = count_facets(search, paginator.count)
+    counts, estimated = count_facets(results)
     context.update(
         searched=True,
         page=page,
         results=page.object_list,
         facets=facet_groups(counts, selected, params),
         facets_estimated=estimated,
+        count_estimated=results.estimated,
         within=[
             (FACETS_BY_PARAM[param], value)
             for param, values in selected.items()

@@ -2,9 +2,9 @@
 
 from django.db import connection
 
-from .base import FacetFilter, Search, SearchBackend, Snippet, Sort
+from .base import Estimate, FacetFilter, Search, SearchBackend, Snippet, Sort
 
-__all__ = ["FacetFilter", "Search", "SearchBackend", "Snippet", "Sort", "get_backend"]
+__all__ = ["Estimate", "FacetFilter", "Search", "SearchBackend", "Snippet", "Sort", "get_backend"]
 
 _backends: dict[str, SearchBackend] = {}
 

@@ -94,6 +94,17 @@ class Search:
         return self.sort
 
 
+@dataclass(frozen=True)
+class Estimate:
+    """Counts for a result set too large to count within the latency budget, scaled up
+    from a sample of the archive: matches, matches in title, summary or names, and
+    documents per facet key."""
+
+    count: int
+    head_count: int
+    facets: Counter[str]
+
+
 @dataclass
 class Snippet:
     """Text with highlight markers (index.MARK_START/MARK_END), not yet escaped."""
@@ -111,31 +122,55 @@ class Hit:
 class SearchBackend(ABC):
     vendor: str
 
-    def page(self, search: Search, offset: int, limit: int, *, total: int | None = None):
+    def page(
+        self,
+        search: Search,
+        offset: int,
+        limit: int,
+        *,
+        total: int | None = None,
+        estimate: Estimate | None = None,
+    ):
         """Ids of the matching documents at offset..offset+limit, in the search's order.
 
         Ranking every match costs time in proportion to the matches. Above the rank
         limit (``total`` known to exceed it), relevance is tiered: documents whose
         title, summary or names match, ranked; then those matching only in their
         texts, most recently added first. When even the first tier is over the limit,
-        it is listed newest first too.
+        it is listed newest first too. With an ``estimate`` (a very large result set),
+        pages listed newest first or by date may be found in windows of the archive.
         """
         limit_setting = getattr(settings, "DOSSIER_SEARCH_RANK_EXACT_LIMIT", RANK_EXACT_LIMIT)
+        windowed = estimate is not None
         tiered = (
             search.effective_sort == Sort.RELEVANCE and total is not None and total > limit_setting
         )
         if not tiered:
-            return self._page(search, offset, limit, tier=None)
+            return self._page(search, offset, limit, tier=None, windowed=windowed)
+        if windowed and estimate.head_count > limit_setting:
+            # Counting a first tier this large costs as much as the whole page may:
+            # only a page reaching past its end needs its exact size.
+            ids = self._page(search, offset, limit, tier=HEAD, ranked=False, windowed=True)
+            if len(ids) == limit:
+                return ids
+            if ids:  # the first tier ends on this page
+                return ids + self._page(search, 0, limit - len(ids), tier=REST, windowed=True)
         head_total = self._count(search, tier=HEAD)
         # A head tier itself too large to rank is listed newest first as well.
         ranked = head_total <= limit_setting
         ids = (
-            self._page(search, offset, limit, tier=HEAD, ranked=ranked)
+            self._page(search, offset, limit, tier=HEAD, ranked=ranked, windowed=windowed)
             if offset < head_total
             else []
         )
         if len(ids) < limit:
-            ids += self._page(search, max(0, offset - head_total), limit - len(ids), tier=REST)
+            ids += self._page(
+                search,
+                max(0, offset - head_total),
+                limit - len(ids),
+                tier=REST,
+                windowed=windowed,
+            )
         return ids
 
     def session(self):
@@ -146,6 +181,11 @@ class SearchBackend(ABC):
         """How many published documents match."""
         return self._count(search, tier=None)
 
+    def estimate(self, search: Search) -> Estimate | None:
+        """Estimated counts when the result set is too large to count exactly within
+        the latency budget; None when it should be counted (the default)."""
+        return None
+
     @abstractmethod
     def _count(self, search: Search, *, tier: str | None) -> int:
         """Matches, or only those of a tier (HEAD: the words match title, summary or
@@ -153,9 +193,19 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def _page(
-        self, search: Search, offset: int, limit: int, *, tier: str | None, ranked: bool = True
+        self,
+        search: Search,
+        offset: int,
+        limit: int,
+        *,
+        tier: str | None,
+        ranked: bool = True,
+        windowed: bool = False,
     ) -> list[int]:
-        """A page of ids: by relevance (HEAD too, when ranked), by date, or newest id first."""
+        """A page of ids: by relevance (HEAD too, when ranked), by date, or newest id first.
+
+        ``windowed``: the result set is very large, so a backend may look for the page
+        among the newest (or latest-dated) documents first."""
 
     @abstractmethod
     def snippets(self, search: Search, document_ids: Sequence[int]) -> dict[int, Snippet]:

@@ -10,19 +10,42 @@ Each word or phrase the reader typed goes through ``websearch_to_tsquery`` once
 per configuration in use, OR-ed, so a word matches however the text it is in was
 stemmed; the terms are then combined with ``&&``, ``||`` and ``!!``. Every term is
 a bound parameter.
+
+Chinese and Japanese text is indexed as single characters and as pairs of adjacent
+characters (migration 0004): a word of several such characters is searched as a
+phrase of its pairs, which few documents hold, rather than of single characters,
+which most documents in those languages hold and would each have to be read.
 """
 
 import contextlib
+import re
 from collections import Counter
 from collections.abc import Sequence
 from functools import cache
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from archive.search import index
 from archive.search.backends import sql
-from archive.search.backends.base import HEAD, REST, Search, SearchBackend, Snippet, Sort
+from archive.search.backends.base import (
+    HEAD,
+    REST,
+    Estimate,
+    Search,
+    SearchBackend,
+    Snippet,
+    Sort,
+)
 
+# Above this many candidates (documents holding the words, found by the GIN index
+# alone), a search's counts are estimated from a window of the newest WINDOW documents,
+# as long as that window holds MIN_SAMPLE_HITS matches; pages listed newest first or by
+# date are looked for in windows of WINDOW and WINDOW * WINDOW_GROWTH documents first.
+EXACT_LIMIT = 10_000
+WINDOW = 5_000
+WINDOW_GROWTH = 8
+MIN_SAMPLE_HITS = 20
 # ts_rank weights for D, C, B, A: title above summary above body above names.
 RANK_WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"
 # ts_headline's time grows with the text and its matches: excerpts come from the start.
@@ -31,6 +54,50 @@ HEADLINE_OPTIONS = (
     "MaxFragments=2, MaxWords=30, MinWords=12, ShortWord=2, "
     'FragmentDelimiter=" … ", StartSel={start}, StopSel={end}'
 )
+
+
+_CJK_WORDS = re.compile(f"[{index.CJK_RANGES}]( [{index.CJK_RANGES}])+")
+
+
+def cjk_pairs(text: str) -> str | None:
+    """The pairs phrase ("外交 交部") for a term of spaced CJK characters ("外 交 部")."""
+    if not _CJK_WORDS.fullmatch(text):
+        return None
+    chars = text.replace(" ", "")
+    return " ".join(chars[i : i + 2] for i in range(len(chars) - 1))
+
+
+def _tsvector(config: str, text: str) -> str:
+    """SQL for a text's tsvector: its words, then the pairs of its CJK characters."""
+    return f"(to_tsvector({config}, {text}) || to_tsvector('english', dossier_cjk_pairs({text})))"
+
+
+def _window(key: str, size: int) -> tuple[str, list]:
+    """The newest ``size`` documents ("-document_id"), or the ``size`` latest or earliest
+    dated ones ("-date_earliest", "date_earliest"), as a condition an index answers.
+
+    A page in that order found inside the window is the page of the whole result set;
+    a window over an archive smaller than ``size`` holds nothing.
+    """
+    column = key.lstrip("-")
+    descending = key.startswith("-")
+    boundary, params = _boundary(column, size, descending=descending)
+    return f"e.{column} {'>=' if descending else '<='} {boundary}", params
+
+
+def _boundary(column: str, size: int, *, descending: bool) -> tuple[str, list]:
+    """SQL for the value of ``column`` at rank ``size`` in that order (NULL if fewer rows)."""
+    return (
+        f"(SELECT {column} FROM archive_searchentry WHERE {column} IS NOT NULL "
+        f"ORDER BY {column} {'DESC' if descending else 'ASC'} OFFSET %s LIMIT 1)",
+        [size - 1],
+    )
+
+
+def _about(count: float) -> int:
+    """An estimate rounded to two significant figures: 12,345 → 12,000."""
+    digits = max(0, len(str(round(count))) - 2)
+    return round(count, -digits)
 
 
 @cache
@@ -56,28 +123,33 @@ class PostgresBackend(SearchBackend):
 
     # ----- compiling a search -------------------------------------------------------------
 
-    def _term(self, term) -> tuple[str, list]:
-        text = f'"{term.text}"' if term.is_phrase else term.text
+    def _term(self, term, *, headline: bool = False, loose: bool = False) -> tuple[str, list]:
+        """``headline``: for highlighting in plain text, which has no CJK pairs.
+        ``loose``: a phrase's words in any order, which the GIN index answers alone."""
+        pairs = None if headline else cjk_pairs(term.text)
+        if pairs is not None:
+            return "websearch_to_tsquery('english', %s)", [pairs if loose else f'"{pairs}"']
+        text = f'"{term.text}"' if term.is_phrase and not loose else term.text
         configs = query_configs()
         parts = " || ".join(f"websearch_to_tsquery('{c}', %s)" for c in configs)
         return f"({parts})", [text] * len(configs)
 
-    def _any(self, terms) -> tuple[str, list]:
+    def _any(self, terms, **options) -> tuple[str, list]:
         parts, params = [], []
         for term in terms:
-            expr, term_params = self._term(term)
+            expr, term_params = self._term(term, **options)
             parts.append(expr)
             params += term_params
         return "(" + " || ".join(parts) + ")", params
 
-    def _tsqueries(self, search: Search) -> tuple[str | None, list, str | None, list]:
+    def _tsqueries(self, search: Search, **options) -> tuple[str | None, list, str | None, list]:
         """SQL for the tsquery of what must match, and of what must not, with their params."""
         positive, positive_params = None, []
         excluded, excluded_params = None, []
         if search.has_text:
             groups = []
             for group in search.query.groups:
-                expr, group_params = self._any(group)
+                expr, group_params = self._any(group, **options)
                 groups.append(expr)
                 positive_params += group_params
             positive = " && ".join(groups)
@@ -85,8 +157,11 @@ class PostgresBackend(SearchBackend):
             excluded, excluded_params = self._any(search.query.excluded)
         return positive, positive_params, excluded, excluded_params
 
-    def _from_where(self, search: Search, tier: str | None = None) -> tuple[str, list, bool]:
-        """FROM and WHERE clauses; the tsquery, if any, is ``sq.q``."""
+    def _from_where(
+        self, search: Search, tier: str | None = None, *, window: tuple[str, list] | None = None
+    ) -> tuple[str, list, bool]:
+        """FROM and WHERE clauses; the tsquery, if any, is ``sq.q``. ``window``: one more
+        condition (SQL, params), such as a range of document ids."""
         positive, positive_params, excluded, excluded_params = self._tsqueries(search)
         params = positive_params + excluded_params
         source = "archive_searchentry e"
@@ -112,6 +187,9 @@ class PostgresBackend(SearchBackend):
         dates, date_params = sql.date_conditions(search)
         where += dates
         params += date_params
+        if window is not None:
+            where.append(window[0])
+            params += window[1]
         clause = f" FROM {source}" + (" WHERE " + " AND ".join(where) if where else "")
         return clause, params, positive is not None
 
@@ -142,22 +220,110 @@ class PostgresBackend(SearchBackend):
         return self._run("SELECT count(*)" + clause, params)[0][0]
 
     def _page(
-        self, search: Search, offset: int, limit: int, *, tier: str | None, ranked: bool = True
+        self,
+        search: Search,
+        offset: int,
+        limit: int,
+        *,
+        tier: str | None,
+        ranked: bool = True,
+        windowed: bool = False,
     ) -> list[int]:
-        clause, params, has_words = self._from_where(search, tier)
         sort = search.effective_sort
+        window_key = None
         if tier == REST or not ranked:
-            order = "e.document_id DESC"
-        elif sort == Sort.RELEVANCE and has_words:
+            order, window_key = "e.document_id DESC", "-document_id"
+        elif sort == Sort.RELEVANCE and search.has_text:
             vector = "e.head_vector" if tier == HEAD else "e.vector"
             order = f"ts_rank('{RANK_WEIGHTS}', {vector}, sq.q) DESC, e.document_id"
         else:
-            order = sql.date_order(sort)
+            order, window_key = sql.date_order(sort), sort.replace("date", "date_earliest")
+        if windowed and window_key:
+            for size in self._window_sizes():
+                clause, params, _ = self._from_where(search, tier, window=_window(window_key, size))
+                rows = self._run(
+                    f"SELECT e.document_id{clause} ORDER BY {order} LIMIT %s",
+                    [*params, offset + limit],
+                )
+                if len(rows) == offset + limit:
+                    return [row[0] for row in rows[offset:]]
+        clause, params, _ = self._from_where(search, tier)
         rows = self._run(
             f"SELECT e.document_id{clause} ORDER BY {order} LIMIT %s OFFSET %s",
             [*params, limit, offset],
         )
         return [row[0] for row in rows]
+
+    def _window_sizes(self) -> tuple[int, ...]:
+        size = getattr(settings, "DOSSIER_SEARCH_WINDOW", WINDOW)
+        return (size, size * WINDOW_GROWTH)
+
+    def estimate(self, search: Search) -> Estimate | None:
+        """Counts scaled up from the newest documents (a window of them), when the
+        words' candidate documents are too many to check within the latency budget.
+
+        One query: in the window, the candidates the GIN indexes find alone (a phrase's
+        words in any order, no exclusions or dates), the matches among them, those
+        matching in title, summary or names, and the matches' facet keys.
+        """
+        exact_limit = getattr(settings, "DOSSIER_SEARCH_EXACT_LIMIT", EXACT_LIMIT)
+        size = self._window_sizes()[0]
+        loose, loose_params, _x, _xp = self._tsqueries(search, loose=True)
+        positive, positive_params, excluded, excluded_params = self._tsqueries(search)
+        # Params in the order of the SQL: the hit test, the words, then the conditions.
+        hit, hit_params = sql.date_conditions(search)
+        selects, select_params, where, where_params = [], [], [], []
+        if loose is not None:
+            selects.append(f"({loose}) AS loose, ({positive}) AS q")
+            select_params += loose_params + positive_params
+            where.append("e.vector @@ sq.loose")
+            if any(term.is_phrase for term in search.query.terms):
+                hit.append("e.vector @@ sq.q")
+        if excluded is not None:
+            selects.append(f"({excluded}) AS x")
+            select_params += excluded_params
+            hit.append("NOT (e.vector @@ sq.x)")
+        for facet in search.facets:
+            operator = "@>" if facet.match_all else "&&"
+            where.append(f"e.facet_array {operator} %s::text[]")
+            where_params.append(list(facet.keys))
+        boundary, boundary_params = _boundary("document_id", size, descending=True)
+        where.append(f"e.document_id >= {boundary}")
+        params = hit_params + select_params + where_params + boundary_params
+        source = "archive_searchentry e"
+        if selects:
+            source += f", (SELECT {', '.join(selects)}) sq"
+        head = "w.hit AND w.head_vector @@ w.q" if positive is not None else "false"
+        rows = self._run(
+            "WITH w AS MATERIALIZED ("
+            f"  SELECT e.facet_array, e.head_vector, {' AND '.join(hit) or 'true'} AS hit"
+            + (", sq.q" if positive is not None else "")
+            + f"  FROM {source} WHERE {' AND '.join(where)}) "
+            "SELECT '#candidates', count(*) FROM w "
+            "UNION ALL SELECT '#hits', count(*) FILTER (WHERE w.hit) FROM w "
+            f"UNION ALL SELECT '#head', count(*) FILTER (WHERE {head}) FROM w "
+            # Ids spanned by the archive and by the window: their ratio scales counts up.
+            "UNION ALL SELECT '#span', max(document_id) - min(document_id) + 1 "
+            "  FROM archive_searchentry "
+            f"UNION ALL SELECT '#window', max(document_id) - {boundary} + 1 "
+            "  FROM archive_searchentry "
+            "UNION ALL SELECT k, count(*) FROM w CROSS JOIN LATERAL unnest(w.facet_array) k "
+            "  WHERE w.hit GROUP BY k",
+            [*params, *boundary_params],
+        )
+        counts = Counter(dict(rows))
+        span, window_span = counts.pop("#span"), counts.pop("#window")
+        candidates, hits, head = (counts.pop(k) for k in ("#candidates", "#hits", "#head"))
+        if not window_span:
+            return None  # an archive smaller than the window
+        scale = span / window_span
+        if candidates * scale <= exact_limit or hits < MIN_SAMPLE_HITS:
+            return None  # few enough to count; or too few in the window to scale up
+        return Estimate(
+            count=_about(hits * scale),
+            head_count=round(head * scale),
+            facets=Counter({key: round(count * scale) for key, count in counts.items()}),
+        )
 
     def facet_counts(self, search: Search, *, sample_every: int = 1) -> Counter[str]:
         clause, params, _ranked = self._from_where(search)
@@ -173,7 +339,7 @@ class PostgresBackend(SearchBackend):
         return Counter(dict(rows))
 
     def snippets(self, search: Search, document_ids: Sequence[int]) -> dict[int, Snippet]:
-        positive, params, _excluded, _excluded_params = self._tsqueries(search)
+        positive, params, _excluded, _excluded_params = self._tsqueries(search, headline=True)
         if positive is None or not document_ids:
             return {}
         options = HEADLINE_OPTIONS.format(start=index.MARK_START, end=index.MARK_END)
@@ -205,13 +371,17 @@ class PostgresBackend(SearchBackend):
             "SELECT d.id, d.date_earliest, d.date_latest, "
             f"dossier_keys({sql.facet_keys_sql('postgresql')}), coalesce(b.body_text, ''), "
             "h.head, h.head || setweight(coalesce(b.body_vector, ''::tsvector), 'C') "
-            "FROM archive_document d CROSS JOIN LATERAL (SELECT "
-            f"setweight(to_tsvector('{archive}', dossier_plain(d.title)), 'A') || "
-            f"setweight(to_tsvector('{archive}', dossier_plain(d.summary)), 'B') || "
-            f"setweight(to_tsvector('simple', dossier_plain({sql.names_sql('postgresql')})), 'D') "
+            "FROM archive_document d CROSS JOIN LATERAL (SELECT dossier_plain(d.title) AS title, "
+            "dossier_plain(d.summary) AS summary, "
+            # OFFSET 0 keeps the planner from copying these expressions into each use.
+            f"dossier_plain({sql.names_sql('postgresql')}) AS names OFFSET 0) t "
+            "CROSS JOIN LATERAL (SELECT "
+            f"setweight({_tsvector(f"'{archive}'", 't.title')}, 'A') || "
+            f"setweight({_tsvector(f"'{archive}'", 't.summary')}, 'B') || "
+            f"setweight({_tsvector("'simple'", 't.names')}, 'D') "
             "AS head) h LEFT JOIN LATERAL ("
             "  SELECT string_agg(p.txt, E'\\n') AS body_text, "
-            "         tsvector_agg(to_tsvector(p.cfg, p.txt)) AS body_vector "
+            f"         tsvector_agg({_tsvector('p.cfg', 'p.txt')}) AS body_vector "
             f"  FROM (SELECT {config} AS cfg, dossier_html(x.body) AS txt "
             "        FROM archive_transcript x JOIN archive_language l ON l.id = x.language_id "
             "        WHERE x.document_id = d.id "

@@ -142,7 +142,14 @@ class SQLiteBackend(SearchBackend):
         return self._run("SELECT count(*)" + clause, params)[0][0]
 
     def _page(
-        self, search: Search, offset: int, limit: int, *, tier: str | None, ranked: bool = True
+        self,
+        search: Search,
+        offset: int,
+        limit: int,
+        *,
+        tier: str | None,
+        ranked: bool = True,
+        windowed: bool = False,  # FTS5 counts 100k documents within budget: never estimates
     ) -> list[int]:
         clause, params = self._from_where(search, need_entry=True, tier=tier)
         sort = search.effective_sort

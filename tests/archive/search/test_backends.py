@@ -4,6 +4,7 @@ import pytest
 
 from archive.models import Document
 from archive.search.backends import get_backend
+from archive.search.engine import SearchResults
 from tests.factories import (
     AgentFactory,
     CollectionFactory,
@@ -94,6 +95,28 @@ def test_transcripts_in_other_scripts_are_found(make_document, chinese, russian)
     assert found("外交部") == ["Chinese"]
     assert found("部外") == []
     assert found("Министерство") == ["Russian"]
+
+
+def test_a_chinese_word_matches_only_its_characters_in_order(make_document, chinese):
+    make_document(title="Word", transcript="<p>致外交部：</p>", transcript_language=chinese)
+    make_document(title="Apart", transcript="<p>外交。交部</p>", transcript_language=chinese)
+    make_document(title="Shorter", transcript="<p>外交关系</p>", transcript_language=chinese)
+    make_document(title="外交部长 in the title")
+
+    assert sorted(found("外交部")) == ["Word", "外交部长 in the title"]
+    assert sorted(found("外交")) == ["Apart", "Shorter", "Word", "外交部长 in the title"]
+    assert sorted(found("部")) == ["Apart", "Word", "外交部长 in the title"]
+    assert found('"外交部" -长') == ["Word"]
+
+
+def test_a_chinese_word_is_highlighted_in_the_snippet(make_document, chinese):
+    document = make_document(
+        title="Cable", transcript="<p>致外交部：来电收悉。</p>", transcript_language=chinese
+    )
+
+    [result] = SearchResults(search_for("外交部"))[0:20]
+    assert result.document == document
+    assert "<mark>外交部</mark>" in result.snippet_html
 
 
 def test_creators_places_and_topics_are_searchable_by_name(make_document):
