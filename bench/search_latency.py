@@ -71,7 +71,7 @@ def query_mix() -> list[tuple[str, dict]]:
     return mix
 
 
-def results_only(params: dict) -> int:
+def results_only(params: dict) -> str:
     data = QueryDict(mutable=True)
     data.update(params)
     filterset = DocumentFilter(data, queryset=Search())
@@ -80,7 +80,7 @@ def results_only(params: dict) -> int:
     page = int(params.get("page", 1))
     with get_backend().session():  # as the search page runs its queries
         results[(page - 1) * 20 : page * 20]
-        return results.count()
+        return f"{'~' if results.estimated else ''}{results.count()}"
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -123,7 +123,7 @@ def main() -> None:
         try:
             hits[label] = results_only(params)
         except OperationalError:
-            hits[label] = -1
+            hits[label] = "-"
             timed_out.add(label)
     for _ in range(args.rounds):
         for label, params in mix:
@@ -131,6 +131,7 @@ def main() -> None:
             bare_times[label].append(timed(label, lambda p=params: results_only(p)))
 
     print(f"{'query':42} {'hits':>8} {'page+facets ms':>15} {'results only ms':>16}")
+    print(f"{'':42} {'(~ about)':>8}")
     for label, _ in mix:
         print(
             f"{label:42} {hits[label]:>8} {statistics.median(page_times[label]):>15.1f} "

@@ -128,3 +128,22 @@ def test_an_estimated_results_page_uses_a_fixed_number_of_queries(
     # By relevance, each tier's page may take a wider window or the whole archive.
     with django_assert_num_queries(12, exact=False):
         assert client.get("/search/", {"q": "harvest"}).status_code == 200
+
+
+def test_a_page_past_the_last_result_of_an_estimate_says_so(client, make_document, small_limits):
+    # The 30 newest documents all match, the 30 oldest are excluded: scaled up from the
+    # newest, the estimate promises more results than there are.
+    for n in range(60):
+        cause = " in the drought" if n < 30 else ""
+        make_document(title=f"Report {n}", transcript=f"<p>The harvest failed{cause}.</p>")
+    params = {"q": "harvest -drought"}
+
+    html = client.get("/search/", {**params, "page": 3}).text
+
+    if ESTIMATES:
+        assert "About 60 documents found" in html
+        assert "This page is past the last result: the number found was an estimate" in html
+        assert "?q=harvest+-drought&amp;page=2" in html
+    else:
+        assert "There is no page 3: these results have 2 page(s)." in html
+    assert "No published documents match" not in html
