@@ -97,7 +97,7 @@ def _boundary(column: str, size: int, *, descending: bool) -> tuple[str, list]:
 def _about(count: float) -> int:
     """An estimate rounded to two significant figures: 12,345 → 12,000."""
     digits = max(0, len(str(round(count))) - 2)
-    return round(count, -digits)
+    return round(round(count), -digits)
 
 
 @cache
