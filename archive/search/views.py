@@ -9,6 +9,9 @@ from archive.search.facets import FACETS_BY_PARAM, count_facets, facet_groups
 from archive.search.filters import DocumentFilter
 
 PER_PAGE = 20
+# Pages of an estimated (very large) result set a reader may open: deeper pages would
+# each read most of the matches, for minutes on a million documents.
+MAX_ESTIMATED_PAGES = 250
 MAX_PARAM_LENGTH = 1000
 _INVISIBLE = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127])
 
@@ -58,6 +61,19 @@ def _results(request, context, filterset, search, params):
     results = SearchResults(search)
     paginator = Paginator(results, PER_PAGE)
     page_number = params.get("page") or 1
+    if (
+        results.estimated
+        and str(page_number).isdecimal()
+        and int(page_number) > MAX_ESTIMATED_PAGES
+    ):
+        context["errors"] = [
+            _(
+                "Only the first %(pages)d pages of so many results can be shown: "
+                "add a word or a filter to narrow the search."
+            )
+            % {"pages": MAX_ESTIMATED_PAGES}
+        ]
+        return render(request, "archive/search/results.html", context, status=400)
     try:
         page = paginator.page(page_number)
     except PageNotAnInteger:
@@ -75,6 +91,9 @@ def _results(request, context, filterset, search, params):
     context.update(
         searched=True,
         page=page,
+        last_page=min(paginator.num_pages, MAX_ESTIMATED_PAGES)
+        if results.estimated
+        else paginator.num_pages,
         results=page.object_list,
         facets=facet_groups(counts, selected, params),
         facets_estimated=estimated,

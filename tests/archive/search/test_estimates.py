@@ -147,3 +147,22 @@ def test_a_page_past_the_last_result_of_an_estimate_says_so(client, make_documen
     else:
         assert "There is no page 3: these results have 2 page(s)." in html
     assert "No published documents match" not in html
+
+
+def test_pages_of_an_estimate_beyond_the_limit_are_refused_with_advice(
+    client, archive, small_limits, monkeypatch
+):
+    monkeypatch.setattr("archive.search.views.MAX_ESTIMATED_PAGES", 2)
+
+    response = client.get("/search/", {"q": "harvest", "page": 3})
+
+    if ESTIMATES:
+        assert response.status_code == 400
+        assert "Only the first 2 pages of so many results can be shown" in response.text
+    else:  # counted exactly: every page can be opened
+        assert response.status_code == 200
+        assert "60 documents found" in response.text
+    last = client.get("/search/", {"q": "harvest", "page": 2})
+    assert last.status_code == 200
+    assert ("Page 2 of 2" in last.text) == ESTIMATES
+    assert ('rel="next"' in last.text) != ESTIMATES
