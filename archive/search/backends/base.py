@@ -155,9 +155,12 @@ class SearchBackend(ABC):
                 return ids
             if ids:  # the first tier ends on this page
                 return ids + self._page(search, 0, limit - len(ids), tier=REST, windowed=True)
-        head_total = self._count(search, tier=HEAD)
-        # A head tier itself too large to rank is listed newest first as well.
+        # A head tier itself too large to rank is listed newest first as well. Whether it
+        # is needs counting only up to the limit; where it ends, only for a page past that.
+        head_total = self._count(search, tier=HEAD, at_most=limit_setting + 1)
         ranked = head_total <= limit_setting
+        if not ranked and offset + limit > head_total:
+            head_total = self._count(search, tier=HEAD)
         ids = (
             self._page(search, offset, limit, tier=HEAD, ranked=ranked, windowed=windowed)
             if offset < head_total
@@ -187,9 +190,9 @@ class SearchBackend(ABC):
         return None
 
     @abstractmethod
-    def _count(self, search: Search, *, tier: str | None) -> int:
+    def _count(self, search: Search, *, tier: str | None, at_most: int | None = None) -> int:
         """Matches, or only those of a tier (HEAD: the words match title, summary or
-        names; REST: they match only elsewhere)."""
+        names; REST: they match only elsewhere); counted up to ``at_most`` if given."""
 
     @abstractmethod
     def _page(

@@ -215,9 +215,9 @@ class PostgresBackend(SearchBackend):
                 cursor.execute("SET LOCAL enable_seqscan = off")
             yield
 
-    def _count(self, search: Search, *, tier: str | None) -> int:
+    def _count(self, search: Search, *, tier: str | None, at_most: int | None = None) -> int:
         clause, params, _ranked = self._from_where(search, tier)
-        return self._run("SELECT count(*)" + clause, params)[0][0]
+        return self._run(*sql.count_statement(clause, params, at_most))[0][0]
 
     def _page(
         self,

@@ -101,6 +101,13 @@ def names_sql(vendor: str) -> str:
     )
 
 
+def count_statement(clause: str, params: list, at_most: int | None) -> tuple[str, list]:
+    """Counting the rows of a FROM/WHERE clause, stopping at ``at_most`` if given."""
+    if at_most is None:
+        return "SELECT count(*)" + clause, params
+    return f"SELECT count(*) FROM (SELECT 1{clause} LIMIT %s) capped", [*params, at_most]
+
+
 def date_conditions(search, alias: str = "e") -> tuple[list[str], list]:
     """Overlap of the document's [earliest, latest] with the searched range.
 

@@ -137,9 +137,9 @@ class SQLiteBackend(SearchBackend):
 
     # ----- reading ------------------------------------------------------------------------
 
-    def _count(self, search: Search, *, tier: str | None) -> int:
+    def _count(self, search: Search, *, tier: str | None, at_most: int | None = None) -> int:
         clause, params = self._from_where(search, need_entry=False, tier=tier)
-        return self._run("SELECT count(*)" + clause, params)[0][0]
+        return self._run(*sql.count_statement(clause, params, at_most))[0][0]
 
     def _page(
         self,
