@@ -7,7 +7,8 @@ from functools import cached_property
 from django.utils.safestring import SafeString
 
 from archive.models import Document
-from archive.search.backends import Estimate, Search, get_backend
+from archive.search.backends import Estimate, Search, Tally, get_backend
+from archive.search.facets import facet_exact_limit
 from archive.search.snippets import has_highlight, highlight
 
 
@@ -23,7 +24,8 @@ class SearchResults:
     (the page's ids, the documents, the snippets).
 
     A result set too large to count within the latency budget has an ``estimate``
-    (the backend's, from a sample): its count is then "about" so many.
+    (the backend's, from a sample): its count is then "about" so many. A filtered one
+    small enough to read whole has a ``tally``: its count and facet counts in one pass.
     """
 
     def __init__(self, search: Search):
@@ -34,6 +36,12 @@ class SearchResults:
     def estimate(self) -> Estimate | None:
         return self.backend.estimate(self.search)
 
+    @cached_property
+    def tally(self) -> Tally | None:
+        if self.estimate is not None or not self.backend.tallies_first(self.search):
+            return None
+        return self.backend.tally(self.search, at_most=facet_exact_limit())
+
     @property
     def estimated(self) -> bool:
         return self.estimate is not None
@@ -42,6 +50,8 @@ class SearchResults:
     def _count(self) -> int:
         if self.estimate is not None:
             return self.estimate.count
+        if self.tally is not None:
+            return self.tally.count
         return self.backend.count(self.search)
 
     def count(self) -> int:

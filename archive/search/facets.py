@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
@@ -100,14 +101,18 @@ class FacetGroup:
         return sum(value.selected for value in self.values)
 
 
+def facet_exact_limit() -> int:
+    return getattr(settings, "DOSSIER_SEARCH_FACET_EXACT_LIMIT", FACET_EXACT_LIMIT)
+
+
 def count_facets(results) -> tuple[Counter, bool]:
     """Facet counts for these ``SearchResults``, and whether they are estimates."""
-    from django.conf import settings
-
     if results.estimate is not None:
         return results.estimate.facets, True
+    if results.tally is not None:
+        return results.tally.facets, False
     total = results.count()
-    limit = getattr(settings, "DOSSIER_SEARCH_FACET_EXACT_LIMIT", FACET_EXACT_LIMIT)
+    limit = facet_exact_limit()
     step = 1 if total <= limit else max(2, -(-total // FACET_SAMPLE_SIZE))
     counts = results.backend.facet_counts(results.search, sample_every=step)
     if step == 1:

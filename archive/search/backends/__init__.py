@@ -2,9 +2,18 @@
 
 from django.db import connection
 
-from .base import Estimate, FacetFilter, Search, SearchBackend, Snippet, Sort
+from .base import Estimate, FacetFilter, Search, SearchBackend, Snippet, Sort, Tally
 
-__all__ = ["Estimate", "FacetFilter", "Search", "SearchBackend", "Snippet", "Sort", "get_backend"]
+__all__ = [
+    "Estimate",
+    "FacetFilter",
+    "Search",
+    "SearchBackend",
+    "Snippet",
+    "Sort",
+    "Tally",
+    "get_backend",
+]
 
 _backends: dict[str, SearchBackend] = {}
 

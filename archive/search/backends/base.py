@@ -105,6 +105,14 @@ class Estimate:
     facets: Counter[str]
 
 
+@dataclass(frozen=True)
+class Tally:
+    """A result set small enough to read whole: its count and documents per facet key."""
+
+    count: int
+    facets: Counter[str]
+
+
 @dataclass
 class Snippet:
     """Text with highlight markers (index.MARK_START/MARK_END), not yet escaped."""
@@ -188,6 +196,16 @@ class SearchBackend(ABC):
         """Estimated counts when the result set is too large to count exactly within
         the latency budget; None when it should be counted (the default)."""
         return None
+
+    def tallies_first(self, search: Search) -> bool:
+        """Whether to read a result set whole (``tally``) before counting it: worth it
+        when it is likely small, as a filtered search's often is."""
+        return bool(search.facets or search.date_from or search.date_to)
+
+    @abstractmethod
+    def tally(self, search: Search, *, at_most: int) -> Tally | None:
+        """Count and facet counts of the matches in one pass, or None when there are
+        more than ``at_most`` (after reading only that many)."""
 
     @abstractmethod
     def _count(self, search: Search, *, tier: str | None, at_most: int | None = None) -> int:

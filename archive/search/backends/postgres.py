@@ -36,6 +36,7 @@ from archive.search.backends.base import (
     SearchBackend,
     Snippet,
     Sort,
+    Tally,
 )
 
 # Above this many candidates (documents holding the words, found by the GIN index
@@ -324,6 +325,19 @@ class PostgresBackend(SearchBackend):
             head_count=round(head * scale),
             facets=Counter({key: round(count * scale) for key, count in counts.items()}),
         )
+
+    def tally(self, search: Search, *, at_most: int) -> Tally | None:
+        clause, params, _ranked = self._from_where(search)
+        rows = self._run(
+            f"WITH m AS MATERIALIZED (SELECT e.facet_array{clause} LIMIT %s) "
+            "SELECT '#count', count(*) FROM m "
+            "UNION ALL SELECT k, count(*) FROM m CROSS JOIN LATERAL unnest(m.facet_array) k "
+            "GROUP BY k",
+            [*params, at_most + 1],
+        )
+        counts = Counter(dict(rows))
+        count = counts.pop("#count")
+        return Tally(count, counts) if count <= at_most else None
 
     def facet_counts(self, search: Search, *, sample_every: int = 1) -> Counter[str]:
         clause, params, _ranked = self._from_where(search)

@@ -14,7 +14,15 @@ from django.db import connection
 
 from archive.search import index
 from archive.search.backends import sql
-from archive.search.backends.base import HEAD, REST, Search, SearchBackend, Snippet, Sort
+from archive.search.backends.base import (
+    HEAD,
+    REST,
+    Search,
+    SearchBackend,
+    Snippet,
+    Sort,
+    Tally,
+)
 
 FTS = "archive_search_fts"
 TEXT_COLUMNS = "{title summary body names}"
@@ -70,6 +78,11 @@ def _years_match(search: Search) -> str | None:
         return None
     years = " OR ".join(f"y{year}" for year in range(first, last + 1))
     return "{years} : (" + years + " OR yopen)"
+
+
+def _key_counts(rows: list[tuple[str]]) -> Counter[str]:
+    """Documents per facet key, from rows of space-separated keys."""
+    return Counter(" ".join(keys for (keys,) in rows).split())
 
 
 def _params(params: list) -> list:
@@ -165,6 +178,18 @@ class SQLiteBackend(SearchBackend):
         )
         return [row[0] for row in rows]
 
+    def tallies_first(self, search: Search) -> bool:
+        # Not for dates alone: a date range often leaves more than a tally reads, and a
+        # tally that overflows costs as much as the count it was meant to save.
+        return bool(search.facets)
+
+    def tally(self, search: Search, *, at_most: int) -> Tally | None:
+        clause, params = self._from_where(search, need_entry=True)
+        rows = self._run(f"SELECT e.facets{clause} LIMIT %s", [*params, at_most + 1])
+        if len(rows) > at_most:
+            return None
+        return Tally(len(rows), _key_counts(rows))
+
     def facet_counts(self, search: Search, *, sample_every: int = 1) -> Counter[str]:
         clause, params = self._from_where(search, need_entry=True)
         if sample_every > 1:
@@ -172,8 +197,7 @@ class SQLiteBackend(SearchBackend):
             sampled = f"{FTS}.rowid" if f" {FTS} " in clause else "e.document_id"
             clause += (" AND " if " WHERE " in clause else " WHERE ") + f"{sampled} %% %s = 0"
             params = [*params, sample_every]
-        rows = self._run("SELECT e.facets" + clause, params)
-        return Counter(" ".join(keys for (keys,) in rows).split())
+        return _key_counts(self._run("SELECT e.facets" + clause, params))
 
     def snippets(self, search: Search, document_ids: Sequence[int]) -> dict[int, Snippet]:
         match, _excluded = self._match(search)
