@@ -7,7 +7,7 @@ from functools import cached_property
 from django.utils.safestring import SafeString
 
 from archive.models import Document
-from archive.search.backends import Estimate, Search, Tally, get_backend
+from archive.search.backends import Estimate, Search, Sort, Tally, get_backend
 from archive.search.facets import facet_exact_limit
 from archive.search.snippets import has_highlight, highlight
 
@@ -25,7 +25,8 @@ class SearchResults:
 
     A result set too large to count within the latency budget has an ``estimate``
     (the backend's, from a sample): its count is then "about" so many. A filtered one
-    small enough to read whole has a ``tally``: its count and facet counts in one pass.
+    small enough to read whole has a ``tally``: its count, facet counts and pages by date
+    from one pass.
     """
 
     def __init__(self, search: Search):
@@ -67,9 +68,12 @@ class SearchResults:
         limit = (item.stop if item.stop is not None else self._count) - offset
         if limit <= 0:
             return []
-        ids = self.backend.page(
-            self.search, offset, limit, total=self._count, estimate=self.estimate
-        )
+        if self.tally is not None and self.search.effective_sort != Sort.RELEVANCE:
+            ids = self.tally.by_date(self.search.effective_sort)[offset : offset + limit]
+        else:
+            ids = self.backend.page(
+                self.search, offset, limit, total=self._count, estimate=self.estimate
+            )
         if not ids:
             return []
         # By primary key first: filtering on status too lets SQLite pick the status index.

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
+from django.db import connection
 
 from archive.search.query import ParsedQuery
 
@@ -107,10 +108,33 @@ class Estimate:
 
 @dataclass(frozen=True)
 class Tally:
-    """A result set small enough to read whole: its count and documents per facet key."""
+    """A result set small enough to read whole: its documents' ids and dates, from
+    which its count and its pages by date follow, and documents per facet key."""
 
-    count: int
+    dates: dict[int, object]  # document id -> earliest date (None if undated)
     facets: Counter[str]
+
+    @classmethod
+    def from_rows(cls, rows) -> "Tally":
+        """From (document id, earliest date, space-separated facet keys) rows."""
+        return cls(
+            {document_id: date for document_id, date, _keys in rows},
+            Counter(" ".join(keys for _id, _date, keys in rows).split()),
+        )
+
+    @property
+    def count(self) -> int:
+        return len(self.dates)
+
+    def by_date(self, sort: str) -> list[int]:
+        """Ids in the order of ``sql.date_order``: undated last, ties by id."""
+        descending = sort.startswith("-")
+        dated = sorted(
+            ((date, document_id) for document_id, date in self.dates.items() if date is not None),
+            reverse=descending,
+        )
+        undated = sorted((i for i, date in self.dates.items() if date is None), reverse=descending)
+        return [document_id for _date, document_id in dated] + undated
 
 
 @dataclass
@@ -202,10 +226,21 @@ class SearchBackend(ABC):
         when it is likely small, as a filtered search's often is."""
         return bool(search.facets or search.date_from or search.date_to)
 
-    @abstractmethod
     def tally(self, search: Search, *, at_most: int) -> Tally | None:
-        """Count and facet counts of the matches in one pass, or None when there are
-        more than ``at_most`` (after reading only that many)."""
+        """The matches read in one pass, or None when there are more than ``at_most``
+        (after reading only that many)."""
+        clause, params = self._tally_from_where(search)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT e.document_id, e.date_earliest, e.facets{clause} LIMIT %s",
+                [*params, at_most + 1],
+            )
+            rows = cursor.fetchall()
+        return Tally.from_rows(rows) if len(rows) <= at_most else None
+
+    @abstractmethod
+    def _tally_from_where(self, search: Search) -> tuple[str, list]:
+        """FROM and WHERE clauses over the matches, with ``archive_searchentry e``."""
 
     @abstractmethod
     def _count(self, search: Search, *, tier: str | None, at_most: int | None = None) -> int:

@@ -4,6 +4,8 @@ Each function takes the vendor's aggregate (``group_concat``/``string_agg``) and
 returns an expression correlated with the outer ``archive_document d``.
 """
 
+import datetime
+
 from archive.search.facets import FACET_PREFIXES as P
 
 # Column names of the tables read (Django's defaults for the archive app).
@@ -108,29 +110,39 @@ def count_statement(clause: str, params: list, at_most: int | None) -> tuple[str
     return f"SELECT count(*) FROM (SELECT 1{clause} LIMIT %s) capped", [*params, at_most]
 
 
-def date_conditions(search, alias: str = "e") -> tuple[list[str], list]:
+def date_conditions(search, alias: str = "e", *, indexable: bool = True) -> tuple[list[str], list]:
     """Overlap of the document's [earliest, latest] with the searched range.
 
     An open end (a date such as "../1950") reaches indefinitely; undated documents
-    never match a date filter.
+    never match a date filter. ``indexable=False`` writes an open end as the farthest
+    date instead of "IS NULL OR", which no date index answers: for a search whose
+    words an index finds, checking the dates of those rows beats intersecting them
+    with the half of the archive dated before (or after) a bound.
     """
     where, params = [], []
     if search.date_from is None and search.date_to is None:
         return where, params
     where.append(f"({alias}.date_earliest IS NOT NULL OR {alias}.date_latest IS NOT NULL)")
     if search.date_from is not None:
-        where.append(f"({alias}.date_latest IS NULL OR {alias}.date_latest >= %s)")
+        where.append(
+            f"({alias}.date_latest IS NULL OR {alias}.date_latest >= %s)"
+            if indexable
+            else f"coalesce({alias}.date_latest, '{datetime.date.max}') >= %s"
+        )
         params.append(search.date_from)
     if search.date_to is not None:
-        where.append(f"({alias}.date_earliest IS NULL OR {alias}.date_earliest <= %s)")
+        where.append(
+            f"({alias}.date_earliest IS NULL OR {alias}.date_earliest <= %s)"
+            if indexable
+            else f"coalesce({alias}.date_earliest, '{datetime.date.min}') <= %s"
+        )
         params.append(search.date_to)
     return where, params
 
 
-def date_order(sort: str, alias: str = "e") -> str:
-    """Undated documents last, in either direction."""
+def date_order(sort: str, alias: str = "e", *, dated_only: bool = False) -> str:
+    """Undated documents last, in either direction. ``dated_only``: for rows known to
+    be dated, an order the date index gives (so a LIMIT stops the scan early)."""
     direction = "DESC" if sort.startswith("-") else "ASC"
-    return (
-        f"{alias}.date_earliest IS NULL, {alias}.date_earliest {direction}, "
-        f"{alias}.document_id {direction}"
-    )
+    order = f"{alias}.date_earliest {direction}, {alias}.document_id {direction}"
+    return order if dated_only else f"{alias}.date_earliest IS NULL, {order}"

@@ -21,7 +21,6 @@ from archive.search.backends.base import (
     SearchBackend,
     Snippet,
     Sort,
-    Tally,
 )
 
 FTS = "archive_search_fts"
@@ -183,12 +182,9 @@ class SQLiteBackend(SearchBackend):
         # tally that overflows costs as much as the count it was meant to save.
         return bool(search.facets)
 
-    def tally(self, search: Search, *, at_most: int) -> Tally | None:
+    def _tally_from_where(self, search: Search) -> tuple[str, list]:
         clause, params = self._from_where(search, need_entry=True)
-        rows = self._run(f"SELECT e.facets{clause} LIMIT %s", [*params, at_most + 1])
-        if len(rows) > at_most:
-            return None
-        return Tally(len(rows), _key_counts(rows))
+        return clause, _params(params)
 
     def facet_counts(self, search: Search, *, sample_every: int = 1) -> Counter[str]:
         clause, params = self._from_where(search, need_entry=True)

@@ -84,6 +84,32 @@ def test_sorting_by_date_both_ways_with_undated_last(make_document):
     ]
 
 
+def test_a_small_filtered_result_set_sorts_by_date_as_the_index_does(make_document):
+    """Filtered results read whole (a tally) are put in date order in Python: the same
+    order, ties and undated documents included, as the database gives unfiltered ones."""
+    topic = TopicFactory()
+    for title, date in [
+        ("Tie cable", "1965-05-30"),
+        ("Early cable", "1950"),
+        ("Undated cable", "undated"),
+        ("Late cable", "1971-02"),
+        ("Tie cable again", "1965-05-30"),
+        ("Undated cable again", "undated"),
+    ]:
+        make_document(title=title, date_entered=date).topics.add(topic)
+
+    for sort in ("date", "-date"):
+        filtered = SearchResults(search_for("cable", topic=topic.slug, sort=sort))
+        assert filtered.tally is not None
+        unfiltered = found("cable", sort=sort)
+        assert found("cable", topic=topic.slug, sort=sort) == unfiltered
+        assert unfiltered[-2:] == (
+            ["Undated cable", "Undated cable again"]
+            if sort == "date"
+            else ["Undated cable again", "Undated cable"]
+        )
+
+
 def test_transcripts_in_other_scripts_are_found(make_document, chinese, russian):
     make_document(title="Chinese", transcript="<p>致外交部：</p>", transcript_language=chinese)
     make_document(
