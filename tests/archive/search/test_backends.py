@@ -145,6 +145,19 @@ def test_a_chinese_word_is_highlighted_in_the_snippet(make_document, chinese):
     assert "<mark>外交部</mark>" in result.snippet_html
 
 
+def test_a_chinese_word_deep_in_a_long_transcript_is_highlighted(make_document, chinese):
+    preamble = "来电收悉，" * 2000  # 10,000 characters before the word
+    make_document(
+        title="Cable",
+        transcript=f"<p>{preamble}致外交部：同意。</p>",
+        transcript_language=chinese,
+    )
+
+    [result] = SearchResults(search_for("外交部"))[0:20]
+    assert "<mark>外交部</mark>" in result.snippet_html
+    assert len(result.snippet_html) < 1000
+
+
 def test_creators_places_and_topics_are_searchable_by_name(make_document):
     document = make_document(title="A cable")
     document.creators.add(AgentFactory(name="Zhou Enlai"))
