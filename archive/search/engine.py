@@ -7,7 +7,7 @@ from functools import cached_property
 from django.utils.safestring import SafeString
 
 from archive.models import Document
-from archive.search.backends import Estimate, Search, Sort, Tally, get_backend
+from archive.search.backends import Estimate, Search, Tally, get_backend
 from archive.search.facets import facet_exact_limit
 from archive.search.snippets import has_highlight, highlight
 
@@ -24,9 +24,9 @@ class SearchResults:
     (the page's ids, the documents, the snippets).
 
     A result set too large to count within the latency budget has an ``estimate``
-    (the backend's, from a sample): its count is then "about" so many. A filtered one
-    small enough to read whole has a ``tally``: its count, facet counts and pages by date
-    from one pass.
+    (the backend's, from a sample): its count is then "about" so many. One small enough
+    to read whole may have a ``tally`` (see ``SearchBackend.count_or_tally``): its
+    count, facet counts and pages from one pass.
     """
 
     def __init__(self, search: Search):
@@ -38,22 +38,22 @@ class SearchResults:
         return self.backend.estimate(self.search)
 
     @cached_property
+    def _counted(self) -> tuple[int, Tally | None]:
+        if self.estimate is not None:
+            return self.estimate.count, None
+        return self.backend.count_or_tally(self.search, at_most=facet_exact_limit())
+
+    @property
     def tally(self) -> Tally | None:
-        if self.estimate is not None or not self.backend.tallies_first(self.search):
-            return None
-        return self.backend.tally(self.search, at_most=facet_exact_limit())
+        return self._counted[1]
 
     @property
     def estimated(self) -> bool:
         return self.estimate is not None
 
-    @cached_property
+    @property
     def _count(self) -> int:
-        if self.estimate is not None:
-            return self.estimate.count
-        if self.tally is not None:
-            return self.tally.count
-        return self.backend.count(self.search)
+        return self._counted[0]
 
     def count(self) -> int:
         return self._count
@@ -68,9 +68,10 @@ class SearchResults:
         limit = (item.stop if item.stop is not None else self._count) - offset
         if limit <= 0:
             return []
-        if self.tally is not None and self.search.effective_sort != Sort.RELEVANCE:
-            ids = self.tally.by_date(self.search.effective_sort)[offset : offset + limit]
-        else:
+        ids = None
+        if self.tally is not None:
+            ids = self.tally.page(self.search.effective_sort, offset, limit)
+        if ids is None:
             ids = self.backend.page(
                 self.search, offset, limit, total=self._count, estimate=self.estimate
             )

@@ -114,10 +114,7 @@ def count_facets(results) -> tuple[Counter, bool]:
     total = results.count()
     limit = facet_exact_limit()
     step = 1 if total <= limit else max(2, -(-total // FACET_SAMPLE_SIZE))
-    counts = results.backend.facet_counts(results.search, sample_every=step)
-    if step == 1:
-        return counts, False
-    return Counter({key: count * step for key, count in counts.items()}), True
+    return results.backend.facet_counts(results.search, sample_every=step), step > 1
 
 
 def _top_ids(counts: Counter, limit: int) -> dict[str, set[int]]:

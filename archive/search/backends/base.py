@@ -106,25 +106,45 @@ class Estimate:
     facets: Counter[str]
 
 
+def rank_exact_limit() -> int:
+    return getattr(settings, "DOSSIER_SEARCH_RANK_EXACT_LIMIT", RANK_EXACT_LIMIT)
+
+
 @dataclass(frozen=True)
 class Tally:
-    """A result set small enough to read whole: its documents' ids and dates, from
-    which its count and its pages by date follow, and documents per facet key."""
+    """A result set small enough to read whole: its documents' ids, dates and (when
+    ranked) relevance, from which its count and its pages follow; documents per facet key.
+    """
 
     dates: dict[int, object]  # document id -> earliest date (None if undated)
     facets: Counter[str]
+    ranks: dict[int, float] | None = None  # document id -> rank, best (lowest) first
 
     @classmethod
-    def from_rows(cls, rows) -> "Tally":
-        """From (document id, earliest date, space-separated facet keys) rows."""
+    def from_rows(cls, rows, *, ranked: bool = False) -> "Tally":
+        """From (document id, earliest date, space-separated facet keys[, rank]) rows."""
         return cls(
-            {document_id: date for document_id, date, _keys in rows},
-            Counter(" ".join(keys for _id, _date, keys in rows).split()),
+            {row[0]: row[1] for row in rows},
+            Counter(" ".join(row[2] for row in rows).split()),
+            {row[0]: row[3] for row in rows} if ranked else None,
         )
 
     @property
     def count(self) -> int:
         return len(self.dates)
+
+    def page(self, sort: str, offset: int, limit: int) -> list[int] | None:
+        """A page of ids in the order the backend's ``page`` gives, or None if this tally
+        cannot tell (unranked, or more matches than are ranked exactly)."""
+        if sort == Sort.RELEVANCE:
+            if self.ranks is None or self.count > rank_exact_limit():
+                return None
+            ordered = sorted(
+                self.ranks, key=lambda document_id: (self.ranks[document_id], document_id)
+            )
+        else:
+            ordered = self.by_date(sort)
+        return ordered[offset : offset + limit]
 
     def by_date(self, sort: str) -> list[int]:
         """Ids in the order of ``sql.date_order``: undated last, ties by id."""
@@ -172,7 +192,7 @@ class SearchBackend(ABC):
         it is listed newest first too. With an ``estimate`` (a very large result set),
         pages listed newest first or by date may be found in windows of the archive.
         """
-        limit_setting = getattr(settings, "DOSSIER_SEARCH_RANK_EXACT_LIMIT", RANK_EXACT_LIMIT)
+        limit_setting = rank_exact_limit()
         windowed = estimate is not None
         tiered = (
             search.effective_sort == Sort.RELEVANCE and total is not None and total > limit_setting
@@ -221,22 +241,35 @@ class SearchBackend(ABC):
         the latency budget; None when it should be counted (the default)."""
         return None
 
-    def tallies_first(self, search: Search) -> bool:
-        """Whether to read a result set whole (``tally``) before counting it: worth it
-        when it is likely small, as a filtered search's often is."""
-        return bool(search.facets or search.date_from or search.date_to)
+    def count_or_tally(self, search: Search, *, at_most: int) -> tuple[int, Tally | None]:
+        """The number of matches, and the matches read whole (a ``Tally``) when there
+        are at most ``at_most``. A filtered search, which often leaves few, is read whole
+        straight away: one pass where counting, then counting facets, would make two."""
+        if search.facets or search.date_from or search.date_to:
+            tally = self.tally(search, at_most=at_most)
+            if tally is not None:
+                return tally.count, tally
+        return self.count(search), None
 
     def tally(self, search: Search, *, at_most: int) -> Tally | None:
         """The matches read in one pass, or None when there are more than ``at_most``
         (after reading only that many)."""
         clause, params = self._tally_from_where(search)
+        rank = self._tally_rank(search)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT e.document_id, e.date_earliest, e.facets{clause} LIMIT %s",
+                f"SELECT e.document_id, e.date_earliest, e.facets{f', {rank}' if rank else ''}"
+                f"{clause} LIMIT %s",
                 [*params, at_most + 1],
             )
             rows = cursor.fetchall()
-        return Tally.from_rows(rows) if len(rows) <= at_most else None
+        if len(rows) > at_most:
+            return None
+        return Tally.from_rows(rows, ranked=rank is not None)
+
+    def _tally_rank(self, search: Search) -> str | None:
+        """SQL for a row's rank in a tally (lower is better), if the backend ranks there."""
+        return None
 
     @abstractmethod
     def _tally_from_where(self, search: Search) -> tuple[str, list]:
@@ -269,10 +302,11 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def facet_counts(self, search: Search, *, sample_every: int = 1) -> Counter[str]:
-        """For each facet key, how many matching documents have it (one query).
+        """For each facet key, how many matching documents have it.
 
-        With ``sample_every`` > 1, only documents whose id is a multiple of it are
-        counted (a sample, for result sets too large to count within budget)."""
+        With ``sample_every`` > 1, about one matching document in so many is counted
+        (a sample spread over the ids, for result sets too large to count within budget)
+        and the counts are scaled up to estimates."""
 
     @abstractmethod
     def reindex(self, document_ids: Sequence[int]) -> None:

@@ -346,7 +346,7 @@ class PostgresBackend(SearchBackend):
             1,
         )
         rows = self._run(f"SELECT k, count(*){clause} GROUP BY k", params)
-        return Counter(dict(rows))
+        return Counter({key: count * sample_every for key, count in rows})
 
     def snippets(self, search: Search, document_ids: Sequence[int]) -> dict[int, Snippet]:
         positive, params, _excluded, _excluded_params = self._tsqueries(search, headline=True)

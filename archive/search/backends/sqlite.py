@@ -21,6 +21,7 @@ from archive.search.backends.base import (
     SearchBackend,
     Snippet,
     Sort,
+    Tally,
 )
 
 FTS = "archive_search_fts"
@@ -32,6 +33,8 @@ RANK = f"bm25({FTS}, 10.0, 4.0, 1.0, 0.5, 0.0, 0.0)"
 # with an open end or a span longer than this), then check the exact dates.
 MAX_YEAR_SPAN = 200
 SNIPPET_TOKENS = 24
+# Runs of ids a facet sample of a large result set is taken from (see facet_counts).
+SAMPLE_STRIPES = 100
 
 
 def _quote(text: str) -> str:
@@ -177,10 +180,22 @@ class SQLiteBackend(SearchBackend):
         )
         return [row[0] for row in rows]
 
-    def tallies_first(self, search: Search) -> bool:
-        # Not for dates alone: a date range often leaves more than a tally reads, and a
-        # tally that overflows costs as much as the count it was meant to save.
-        return bool(search.facets)
+    def count_or_tally(self, search: Search, *, at_most: int) -> tuple[int, Tally | None]:
+        """Counting the FTS5 matches alone is cheap, and bounds the result: the dates'
+        year tokens are coarser than the dates (and exact without dates). Under the
+        bound, one ranked pass gives count, facets and every page."""
+        match, _excluded = self._match(search)
+        if match is None:
+            return super().count_or_tally(search, at_most=at_most)
+        bound = self._run(f"SELECT count(*) FROM {FTS} WHERE {FTS} MATCH %s", [match])[0][0]
+        if bound <= at_most:
+            tally = self.tally(search, at_most=at_most)
+            return tally.count, tally
+        dated = search.date_from is not None or search.date_to is not None
+        return (self.count(search) if dated else bound), None
+
+    def _tally_rank(self, search: Search) -> str | None:
+        return RANK if search.has_text and search.effective_sort == Sort.RELEVANCE else None
 
     def _tally_from_where(self, search: Search) -> tuple[str, list]:
         clause, params = self._from_where(search, need_entry=True)
@@ -188,12 +203,36 @@ class SQLiteBackend(SearchBackend):
 
     def facet_counts(self, search: Search, *, sample_every: int = 1) -> Counter[str]:
         clause, params = self._from_where(search, need_entry=True)
+        # Not with a date range: each run would restart the years' dozen token lists.
+        if sample_every > 1 and f" {FTS} " in clause and _years_match(search) is None:
+            return self._striped_facet_counts(clause, params, sample_every)
         if sample_every > 1:
-            # On the FTS rowid where there is one, so rows left out are never joined.
-            sampled = f"{FTS}.rowid" if f" {FTS} " in clause else "e.document_id"
-            clause += (" AND " if " WHERE " in clause else " WHERE ") + f"{sampled} %% %s = 0"
+            clause += (" AND " if " WHERE " in clause else " WHERE ") + "e.document_id %% %s = 0"
             params = [*params, sample_every]
-        return _key_counts(self._run("SELECT e.facets" + clause, params))
+        counts = _key_counts(self._run("SELECT e.facets" + clause, params))
+        return Counter({key: count * sample_every for key, count in counts.items()})
+
+    def _striped_facet_counts(self, clause: str, params: list, sample_every: int) -> Counter:
+        """Facet counts of about one match in ``sample_every``, from SAMPLE_STRIPES evenly
+        spread runs of ids: FTS5 seeks straight to a range of rowids, where it would
+        evaluate the MATCH on every row for a modulo to leave most out (a phrase in
+        15,000 of 100,000 documents: 14 ms instead of 40). A value held only by documents
+        added together, fewer than the gap between runs, can be missed: these counts are
+        shown as estimates."""
+        first, last = self._run(
+            "SELECT min(document_id), max(document_id) FROM archive_searchentry", []
+        )[0]
+        span = last - first + 1
+        gap = max(1, span // SAMPLE_STRIPES)
+        width = max(1, gap // sample_every)
+        starts = range(first, last + 1, gap)
+        statement = " UNION ALL ".join(
+            [f"SELECT e.facets{clause} AND {FTS}.rowid BETWEEN %s AND %s"] * len(starts)
+        )
+        stripe_params = [p for start in starts for p in (*params, start, start + width - 1)]
+        counts = _key_counts(self._run(statement, stripe_params))
+        sampled = sum(min(width, last + 1 - start) for start in starts)
+        return Counter({key: round(count * span / sampled) for key, count in counts.items()})
 
     def snippets(self, search: Search, document_ids: Sequence[int]) -> dict[int, Snippet]:
         match, _excluded = self._match(search)

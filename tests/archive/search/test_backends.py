@@ -1,6 +1,7 @@
 """The search engine on the database in use (the suite runs on SQLite and PostgreSQL)."""
 
 import pytest
+from django.db import connection
 
 from archive.models import Document
 from archive.search.backends import get_backend
@@ -108,6 +109,27 @@ def test_a_small_filtered_result_set_sorts_by_date_as_the_index_does(make_docume
             if sort == "date"
             else ["Undated cable again", "Undated cable"]
         )
+
+
+def test_results_read_whole_rank_as_the_index_does(make_document, settings):
+    """A result set read whole (a tally) is put in relevance order in Python: the same
+    order as the database's, ties (equal ranks) included."""
+    for n in range(8):
+        make_document(
+            title=f"Cable {n}" + (" on the harvest" if n % 3 == 0 else ""),
+            summary="The harvest." if n % 2 else "A note.",
+            transcript="<p>" + "harvest " * (n % 4) + "and more.</p>",
+        )
+    make_document(title="Unrelated", transcript="<p>Nothing.</p>")
+
+    search = search_for("harvest")
+    # SQLite reads any small result set whole; PostgreSQL only a filtered one.
+    assert (SearchResults(search).tally is not None) == (connection.vendor == "sqlite")
+    read_whole = found("harvest")
+    settings.DOSSIER_SEARCH_FACET_EXACT_LIMIT = 1  # too many to read whole: ranked in SQL
+    assert SearchResults(search).tally is None
+    assert found("harvest") == read_whole
+    assert len(read_whole) == 7  # "Cable 4" has no harvest
 
 
 def test_transcripts_in_other_scripts_are_found(make_document, chinese, russian):

@@ -5,7 +5,11 @@ import re
 import pytest
 from django.db import connection
 
+from archive.search.engine import SearchResults
+from archive.search.facets import count_facets
 from tests.factories import CollectionFactory, TopicFactory
+
+from .helpers import search_for
 
 pytestmark = pytest.mark.django_db
 
@@ -164,9 +168,10 @@ def test_results_page_with_facets_uses_a_fixed_number_of_queries(
     add(3)
     params = {"q": "harvest", "topic": topic.slug, "collection": collection.slug}
     client.get("/search/", params)  # warm per-process caches (text search configurations)
-    # 2 filter lookups, the count with the facet counts (a filtered result set this small
-    # is read once for both), page ids, documents, snippets, facet names; on PostgreSQL
-    # the page's planner setting too (PostgresBackend.session), and the estimate from the
+    # 2 filter lookups, the matches read whole for count and facet counts (a result set
+    # this small), page ids (on SQLite, an upper bound of the count instead: that one
+    # read ranks the matches too), documents, snippets, facet names; on PostgreSQL the
+    # page's planner setting too (PostgresBackend.session), and the estimate from the
     # newest documents that finds the count worth counting exactly.
     expected = 7 + 2 * (connection.vendor == "postgresql")
     with django_assert_num_queries(expected):
@@ -214,3 +219,19 @@ def test_a_filtered_result_set_over_the_exact_limit_is_counted_exactly_and_sampl
     html = client.get("/search/", params).text
     assert "7 documents found" in html and "estimated" not in html
     assert re.search(r'Famine</a>\s*<span class="count">7</span>', html)
+
+
+def test_sampled_facet_counts_are_close_to_the_true_counts(make_document, settings, monkeypatch):
+    settings.DOSSIER_SEARCH_FACET_EXACT_LIMIT = 10
+    # SQLite samples runs of ids: fewer runs than documents, so each run skips some.
+    monkeypatch.setattr("archive.search.backends.sqlite.SAMPLE_STRIPES", 10)
+    every, third = TopicFactory(name="Famine"), TopicFactory(name="Drought")
+    for n in range(120):
+        document = make_document(title=f"Harvest cable {n}")
+        document.topics.add(every, *([third] if n % 3 == 0 else []))
+
+    counts, estimated = count_facets(SearchResults(search_for("harvest")))
+
+    assert estimated
+    assert 100 <= counts[f"to{every.pk}"] <= 140
+    assert 28 <= counts[f"to{third.pk}"] <= 52
