@@ -35,6 +35,9 @@ MAX_YEAR_SPAN = 200
 SNIPPET_TOKENS = 24
 # Runs of ids a facet sample of a large result set is taken from (see facet_counts).
 SAMPLE_STRIPES = 100
+# A page by date is read off the date index when that takes fewer than PROBE_LIMIT checks
+# on average; at most PROBE_WINDOW times as many are made (see page).
+PROBE_LIMIT, PROBE_WINDOW = 200, 4
 
 
 def _quote(text: str) -> str:
@@ -156,6 +159,55 @@ class SQLiteBackend(SearchBackend):
         clause, params = self._from_where(search, need_entry=False, tier=tier)
         return self._run(*sql.count_statement(clause, params, at_most))[0][0]
 
+    def page(self, search: Search, offset: int, limit: int, *, total=None, estimate=None):
+        ids = None
+        if search.effective_sort != Sort.RELEVANCE and total:
+            ids = self._page_off_the_date_index(search, offset, limit, total)
+        if ids is None:
+            ids = super().page(search, offset, limit, total=total, estimate=estimate)
+        return ids
+
+    def _page_off_the_date_index(
+        self, search: Search, offset: int, limit: int, total: int
+    ) -> list[int] | None:
+        """A page by date read off the date index, each document checked against the
+        MATCH in turn, for words in a large share of the archive: a page then takes a
+        few dozen checks, where sorting by date reads and joins every match (75,000
+        for a common word: 25-40 ms). Only the first PROBE_WINDOW times as many dated
+        documents as the page needs on average are checked (matches may cluster in
+        other years); None when the page is not among them."""
+        match, _excluded = self._match(search)
+        if match is None or search.date_from is not None or search.date_to is not None:
+            return None
+        first, last = self._id_span()
+        expected = (offset + limit) * (last - first + 1) / total
+        if expected > PROBE_LIMIT:
+            return None
+        direction = "DESC" if search.effective_sort.startswith("-") else "ASC"
+        # The window's last date; past the archive's dated documents, the farthest date.
+        farthest = datetime.date.min if direction == "DESC" else datetime.date.max
+        rows = self._run(
+            "SELECT e.document_id FROM archive_searchentry e WHERE e.date_earliest "
+            f"{'>=' if direction == 'DESC' else '<='} coalesce((SELECT date_earliest "
+            "FROM archive_searchentry WHERE date_earliest IS NOT NULL "
+            f"ORDER BY date_earliest {direction} LIMIT 1 OFFSET %s), '{farthest}') "
+            f"AND EXISTS (SELECT 1 FROM {FTS} WHERE {FTS}.rowid = e.document_id "
+            f"AND {FTS} MATCH %s) "
+            f"ORDER BY e.date_earliest {direction}, e.document_id {direction} LIMIT %s OFFSET %s",
+            [round(expected * PROBE_WINDOW) - 1, match, limit, offset],
+        )
+        return [row[0] for row in rows] if len(rows) == limit else None
+
+    def _id_span(self) -> tuple[int, int]:
+        # Two subqueries: each is one step down the primary key; min and max together
+        # would scan the table.
+        [(first, last)] = self._run(
+            "SELECT (SELECT min(document_id) FROM archive_searchentry), "
+            "(SELECT max(document_id) FROM archive_searchentry)",
+            [],
+        )
+        return first, last
+
     def _page(
         self,
         search: Search,
@@ -219,9 +271,7 @@ class SQLiteBackend(SearchBackend):
         15,000 of 100,000 documents: 14 ms instead of 40). A value held only by documents
         added together, fewer than the gap between runs, can be missed: these counts are
         shown as estimates."""
-        first, last = self._run(
-            "SELECT min(document_id), max(document_id) FROM archive_searchentry", []
-        )[0]
+        first, last = self._id_span()
         span = last - first + 1
         gap = max(1, span // SAMPLE_STRIPES)
         width = max(1, gap // sample_every)

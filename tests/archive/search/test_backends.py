@@ -132,6 +132,26 @@ def test_results_read_whole_rank_as_the_index_does(make_document, settings):
     assert len(read_whole) == 7  # "Cable 4" has no harvest
 
 
+@pytest.mark.parametrize("sort", ["date", "-date"])
+def test_pages_by_date_of_a_large_result_set_match_the_sorted_order(make_document, settings, sort):
+    """Pages of a result set too large to read whole (SQLite reads them off the date
+    index, checking each document) are the slices of the full date order."""
+    for n, date in enumerate(["1965-05-30", "1950", "undated", "1971-02", "1965-05-30", "1949"]):
+        make_document(title=f"Cable {n}", date_entered=date)
+    make_document(title="Unrelated", date_entered="1966")
+    in_order = found("cable", sort=sort)  # read whole: sorted in Python
+
+    settings.DOSSIER_SEARCH_FACET_EXACT_LIMIT = 1
+    results = SearchResults(search_for("cable", sort=sort))
+    assert results.tally is None
+    for stop in range(1, 7):
+        assert [r.document.title for r in results[0:stop]] == in_order[:stop]
+    assert [r.document.title for r in results[2:4]] == in_order[2:4]
+    if connection.vendor == "sqlite":  # the dated ones come off the date index
+        ids = get_backend()._page_off_the_date_index(results.search, 0, 3, total=6)
+        assert [Document.objects.get(pk=i).title for i in ids] == in_order[:3]
+
+
 def test_transcripts_in_other_scripts_are_found(make_document, chinese, russian):
     make_document(title="Chinese", transcript="<p>致外交部：</p>", transcript_language=chinese)
     make_document(
