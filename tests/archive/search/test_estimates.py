@@ -68,6 +68,23 @@ def test_a_very_large_result_set_is_counted_about_and_says_so(client, archive, s
         assert "60 documents found" in html and "About" not in html
 
 
+def test_an_estimate_from_the_newest_candidates_alone_scales_by_their_ids(
+    client, archive, small_limits, settings
+):
+    # The sample fills (20 candidates, the fewest scaled up) inside the window (25).
+    settings.DOSSIER_SEARCH_ESTIMATE_SAMPLE = 20
+    html = client.get("/search/", {"q": "harvest"}).text
+
+    if ESTIMATES:
+        assert "About 60 documents found" in html
+        famine = re.search(
+            r'Famine</a>\s*<span class="count"><abbr title="about">≈</abbr>(\d+)', html
+        )
+        assert 24 <= int(famine.group(1)) <= 36  # 30 in truth
+    else:
+        assert "60 documents found" in html and "About" not in html
+
+
 def test_results_are_counted_exactly_below_the_limit(client, archive, settings):
     settings.DOSSIER_SEARCH_WINDOW = 25
 
