@@ -168,20 +168,22 @@ class PostgresBackend(SearchBackend):
         positive, positive_params, excluded, excluded_params = self._tsqueries(search)
         params = positive_params + excluded_params
         source = "archive_searchentry e"
-        where = []
+        # Words last: of conditions equally cheap to the planner, PostgreSQL checks them
+        # in the order written, and the others spare decompressing a row's tsvector.
+        where, words = [], []
         if positive or excluded:
             selects = []
             if positive:
                 selects.append(f"({positive}) AS q")
                 if tier == HEAD:
-                    where.append("e.head_vector @@ sq.q")
+                    words.append("e.head_vector @@ sq.q")
                 else:
-                    where.append("e.vector @@ sq.q")
+                    words.append("e.vector @@ sq.q")
                 if tier == REST:
-                    where.append("NOT (e.head_vector @@ sq.q)")
+                    words.append("NOT (e.head_vector @@ sq.q)")
             if excluded:
                 selects.append(f"({excluded}) AS x")
-                where.append("NOT (e.vector @@ sq.x)")
+                words.append("NOT (e.vector @@ sq.x)")
             source += f", (SELECT {', '.join(selects)}) sq"
         for facet in search.facets:
             operator = "@>" if facet.match_all else "&&"
@@ -195,6 +197,7 @@ class PostgresBackend(SearchBackend):
         if window is not None:
             where.append(window[0])
             params += window[1]
+        where += words
         clause = f" FROM {source}" + (" WHERE " + " AND ".join(where) if where else "")
         return clause, params, positive is not None
 
@@ -299,7 +302,9 @@ class PostgresBackend(SearchBackend):
             where.append(f"e.facet_array {operator} %s::text[]")
             where_params.append(list(facet.keys))
         boundary, boundary_params = _boundary("document_id", size, descending=True)
-        where.append(f"e.document_id >= {boundary}")
+        # First: of conditions equally cheap to the planner, PostgreSQL checks them in the
+        # order written, and the window leaves few of a facet's rows to decompress.
+        where.insert(0, f"e.document_id >= {boundary}")
         source = "archive_searchentry e"
         if selects:
             source += f", (SELECT {', '.join(selects)}) sq"
@@ -317,8 +322,8 @@ class PostgresBackend(SearchBackend):
             [
                 *hit_params,
                 *select_params,
-                *where_params,
                 *boundary_params,
+                *where_params,
                 sample,
                 *boundary_params,
             ],
