@@ -48,6 +48,11 @@ def _any(terms) -> str:
     return "(" + " OR ".join(_quote(term.text) for term in terms) + ")"
 
 
+def _words(search: Search, columns: str) -> str:
+    """The MATCH expression for the words of a search, in these columns."""
+    return f"{columns} : (" + " AND ".join(_any(group) for group in search.query.groups) + ")"
+
+
 def _keys(text: str | None) -> str:
     """Facet keys without repeats."""
     return " ".join(sorted(set((text or "").split())))
@@ -104,10 +109,8 @@ class SQLiteBackend(SearchBackend):
         positive = []
         head = None
         if search.has_text:
-            groups = " AND ".join(_any(group) for group in search.query.groups)
-            columns = HEAD_COLUMNS if tier == HEAD else TEXT_COLUMNS
-            positive.append(f"{columns} : ({groups})")
-            head = f"{HEAD_COLUMNS} : ({groups})"
+            positive.append(_words(search, HEAD_COLUMNS if tier == HEAD else TEXT_COLUMNS))
+            head = _words(search, HEAD_COLUMNS)
         for facet in search.facets:
             joiner = " AND " if facet.match_all else " OR "
             positive.append("{facets} : (" + joiner.join(facet.keys) + ")")
@@ -285,9 +288,11 @@ class SQLiteBackend(SearchBackend):
         return Counter({key: round(count * span / sampled) for key, count in counts.items()})
 
     def snippets(self, search: Search, document_ids: Sequence[int]) -> dict[int, Snippet]:
-        match, _excluded = self._match(search)
         if not search.has_text or not document_ids:
             return {}
+        # The words alone: these documents match the rest, and every other phrase in the
+        # expression (year and facet keys) would be looked for in their texts too.
+        match = _words(search, TEXT_COLUMNS)
         placeholders = ", ".join(["%s"] * len(document_ids))
         start, end = index.MARK_START, index.MARK_END
         rows = self._run(
