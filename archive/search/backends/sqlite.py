@@ -78,16 +78,41 @@ def _years(earliest: str | None, latest: str | None) -> str:
     return " ".join(f"y{year}" for year in range(first, last + 1))
 
 
+def _year_span(search: Search) -> tuple[list[int], list[int]] | None:
+    """The years a search's date range covers whole, and those it covers in part; None
+    for an open or very long range, which the year tokens cannot narrow."""
+    start, end = search.date_from, search.date_to
+    if start is None or end is None or end.year - start.year > MAX_YEAR_SPAN:
+        return None
+    whole = range(
+        start.year if (start.month, start.day) == (1, 1) else start.year + 1,
+        (end.year if (end.month, end.day) == (12, 31) else end.year - 1) + 1,
+    )
+    return list(whole), sorted({start.year, end.year} - set(whole))
+
+
+def _tokens(years) -> str:
+    return " OR ".join(f"y{year}" for year in years)
+
+
 def _years_match(search: Search) -> str | None:
-    first = search.date_from.year if search.date_from else None
-    last = search.date_to.year if search.date_to else None
-    if first is None and last is None:
+    """Documents with a year of the range, or an open or very long span (to be checked)."""
+    if (span := _year_span(search)) is None:
         return None
-    first, last = max(1, first or last - MAX_YEAR_SPAN), last or first + MAX_YEAR_SPAN
-    if last - first > MAX_YEAR_SPAN:
+    whole, part = span
+    return "{years} : (" + _tokens([*whole, *part]) + " OR yopen)"
+
+
+def _years_split(search: Search) -> tuple[str, str] | None:
+    """The year tokens of documents sure to overlap the range (a year of theirs lies
+    wholly inside it), and of those whose dates must be checked; None if no year is
+    covered whole."""
+    if (span := _year_span(search)) is None or not span[0]:
         return None
-    years = " OR ".join(f"y{year}" for year in range(first, last + 1))
-    return "{years} : (" + years + " OR yopen)"
+    whole, part = span
+    sure = "{years} : (" + _tokens(whole) + ")"
+    unsure = "{years} : (" + _tokens([*part]) + (" OR " if part else "") + "yopen)"
+    return sure, f"({unsure}) NOT ({sure})"
 
 
 def _key_counts(rows: list[tuple[str]]) -> Counter[str]:
@@ -104,8 +129,11 @@ class SQLiteBackend(SearchBackend):
 
     # ----- compiling a search -------------------------------------------------------------
 
-    def _match(self, search: Search, tier: str | None = None) -> tuple[str | None, str | None]:
-        """The FTS5 MATCH expression for what must match, and for what must not."""
+    def _match(
+        self, search: Search, tier: str | None = None, years: str | None = None
+    ) -> tuple[str | None, str | None]:
+        """The FTS5 MATCH expression for what must match, and for what must not.
+        ``years``: the expression for the year tokens, if not the whole date range's."""
         positive = []
         head = None
         if search.has_text:
@@ -114,7 +142,7 @@ class SQLiteBackend(SearchBackend):
         for facet in search.facets:
             joiner = " AND " if facet.match_all else " OR "
             positive.append("{facets} : (" + joiner.join(facet.keys) + ")")
-        if (years := _years_match(search)) is not None:
+        if (years := years or _years_match(search)) is not None:
             positive.append(years)
         excluded = None
         if search.query is not None and search.query.excluded:
@@ -130,10 +158,16 @@ class SQLiteBackend(SearchBackend):
         return match, excluded
 
     def _from_where(
-        self, search: Search, *, need_entry: bool, tier: str | None = None
+        self,
+        search: Search,
+        *,
+        need_entry: bool,
+        tier: str | None = None,
+        years: str | None = None,
+        check_dates: bool = True,
     ) -> tuple[str, list]:
-        match, excluded = self._match(search, tier)
-        dates, date_params = sql.date_conditions(search)
+        match, excluded = self._match(search, tier, years)
+        dates, date_params = sql.date_conditions(search) if check_dates else ([], [])
         where, params = [], []
         if match is not None:
             source = FTS
@@ -159,7 +193,21 @@ class SQLiteBackend(SearchBackend):
     # ----- reading ------------------------------------------------------------------------
 
     def _count(self, search: Search, *, tier: str | None, at_most: int | None = None) -> int:
-        clause, params = self._from_where(search, need_entry=False, tier=tier)
+        if (split := _years_split(search)) is None:
+            clause, params = self._from_where(search, need_entry=False, tier=tier)
+        else:
+            # A document with a year wholly inside the range overlaps it: FTS5 alone
+            # counts those. Only the others (at the range's edges, or open-ended) are
+            # joined to check their dates (a common word in 1960-1965: 16 ms -> 5 ms).
+            sure, unsure = split
+            sure_clause, sure_params = self._from_where(
+                search, need_entry=False, tier=tier, years=sure, check_dates=False
+            )
+            unsure_clause, unsure_params = self._from_where(
+                search, need_entry=False, tier=tier, years=unsure
+            )
+            clause = f" FROM (SELECT 1{sure_clause} UNION ALL SELECT 1{unsure_clause}) parts"
+            params = [*sure_params, *unsure_params]
         return self._run(*sql.count_statement(clause, params, at_most))[0][0]
 
     def page(self, search: Search, offset: int, limit: int, *, total=None, estimate=None):
