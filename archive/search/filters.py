@@ -144,8 +144,13 @@ class DocumentFilter(django_filters.FilterSet):
 
     def selected(self) -> dict[str, list]:
         """The chosen facet values, by parameter (model instances)."""
-        data = self.form.cleaned_data
-        return {facet.param: list(data.get(facet.param) or []) for facet in FACETS}
+        return {facet.param: self._chosen(facet) for facet in FACETS}
+
+    def _chosen(self, facet) -> list:
+        # A facet not in the query string is an empty queryset: no need to ask it.
+        if not self.form.data.getlist(facet.param):
+            return []
+        return list(self.form.cleaned_data.get(facet.param) or [])
 
     def filter_queryset(self, search: Search) -> Search:
         """Build the Search (django-filter's queryset here is a ``Search``)."""
@@ -153,7 +158,7 @@ class DocumentFilter(django_filters.FilterSet):
         search = search.with_query(data.get("q")).with_sort(data.get("sort"))
         search = search.with_dates(data.get("date_from"), data.get("date_to"))
         for facet in FACETS:
-            chosen = data.get(facet.param) or []
+            chosen = self._chosen(facet)
             search = search.with_facet(
                 [facet.key(obj) for obj in chosen],
                 match_all=data.get(f"{facet.param}_match") == "all",
