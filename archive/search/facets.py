@@ -5,6 +5,7 @@ all facets is one grouped pass over the matching rows (``backend.facet_counts``)
 naming the values shown is one more query (``facet_groups``).
 """
 
+import heapq
 from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -119,13 +120,16 @@ def count_facets(results) -> tuple[Counter, bool]:
 
 def _top_ids(counts: Counter, limit: int) -> dict[str, set[int]]:
     """The ids of each facet's ``limit`` most frequent values (ties: lowest id first)."""
-    top: dict[str, set[int]] = {facet.prefix: set() for facet in FACETS}
-    # One sort of every key: by count, then by id (shorter digit strings are smaller).
-    for key, _count in sorted(counts.items(), key=lambda item: (-item[1], len(item[0]), item[0])):
-        ids, ident = top.get(key[:2]), key[2:]
-        if ids is not None and len(ids) < limit and ident.isdigit():
-            ids.add(int(ident))
-    return top
+    by_prefix: dict[str, list[tuple[int, int, str]]] = {facet.prefix: [] for facet in FACETS}
+    for key, count in counts.items():
+        values = by_prefix.get(key[:2])
+        if values is not None and key[2:].isdigit():
+            # By count, then by id: a shorter string of digits is a smaller number.
+            values.append((-count, len(key), key))
+    return {
+        prefix: {int(key[2:]) for _count, _length, key in heapq.nsmallest(limit, values)}
+        for prefix, values in by_prefix.items()
+    }
 
 
 def _labels(wanted: dict[Facet, set[int]]) -> dict[tuple[str, int], tuple[str, str]]:
