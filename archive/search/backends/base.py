@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
-from django.db import connection
 
 from archive.search.query import ParsedQuery
 
@@ -256,13 +255,11 @@ class SearchBackend(ABC):
         (after reading only that many)."""
         clause, params = self._tally_from_where(search)
         rank = self._tally_rank(search)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT e.document_id, e.date_earliest, e.facets{f', {rank}' if rank else ''}"
-                f"{clause} LIMIT %s",
-                [*params, at_most + 1],
-            )
-            rows = cursor.fetchall()
+        rows = self._run(
+            f"SELECT e.document_id, e.date_earliest, e.facets{f', {rank}' if rank else ''}"
+            f"{clause} LIMIT %s",
+            [*params, at_most + 1],
+        )
         if len(rows) > at_most:
             return None
         return Tally.from_rows(rows, ranked=rank is not None)
@@ -274,6 +271,10 @@ class SearchBackend(ABC):
     @abstractmethod
     def _tally_from_where(self, search: Search) -> tuple[str, list]:
         """FROM and WHERE clauses over the matches, with ``archive_searchentry e``."""
+
+    @abstractmethod
+    def _run(self, statement: str, params: list) -> list[tuple]:
+        """The rows of one statement."""
 
     @abstractmethod
     def _count(self, search: Search, *, tier: str | None, at_most: int | None = None) -> int:

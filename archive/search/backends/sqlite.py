@@ -301,8 +301,7 @@ class SQLiteBackend(SearchBackend):
         return RANK if search.has_text and search.effective_sort == Sort.RELEVANCE else None
 
     def _tally_from_where(self, search: Search) -> tuple[str, list]:
-        clause, params = self._from_where(search, need_entry=True)
-        return clause, _params(params)
+        return self._from_where(search, need_entry=True)
 
     def facet_counts(self, search: Search, *, sample_every: int = 1) -> Counter[str]:
         clause, params = self._from_where(search, need_entry=True)
@@ -310,7 +309,9 @@ class SQLiteBackend(SearchBackend):
         if sample_every > 1 and f" {FTS} " in clause and _years_match(search) is None:
             return self._striped_facet_counts(clause, params, sample_every)
         if sample_every > 1:
-            clause += (" AND " if " WHERE " in clause else " WHERE ") + "e.document_id %% %s = 0"
+            # On the FTS rowid where there is one, so rows left out are never joined.
+            sampled = f"{FTS}.rowid" if f" {FTS} " in clause else "e.document_id"
+            clause += (" AND " if " WHERE " in clause else " WHERE ") + f"{sampled} %% %s = 0"
             params = [*params, sample_every]
         counts = _key_counts(self._run("SELECT e.facets" + clause, params))
         return Counter({key: count * sample_every for key, count in counts.items()})
