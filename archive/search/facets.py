@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 FACET_LIMIT = 10
 # Result sets larger than this have their facets counted on a sample of about
-# FACET_SAMPLE_SIZE documents (every n-th id), scaled up and shown as estimates, to keep
-# a search within its latency budget. Settings can raise the limit.
+# FACET_SAMPLE_SIZE documents spread over the ids (backend.facet_counts), scaled up and
+# shown as estimates, to keep a search within its latency budget; smaller ones may be
+# read whole once (SearchBackend.count_or_tally). Settings can raise the limit.
 FACET_EXACT_LIMIT = 5_000
 FACET_SAMPLE_SIZE = 2_500
 
