@@ -1,5 +1,5 @@
 # The pages' typographic apostrophes are kept as they are.
-"""The reference pages (`shared/reference/pages/`) as plain data.
+"""The reference pages (`tests/data/reference/`) as plain data.
 
 Four document pages and one collection page from the Wilson Center's Digital Archive,
 with every field they show. Where a page leaves a value blank (its Record ID, its

@@ -18,7 +18,8 @@ from archive.demo.loader import load_reference_archive
 from archive.richtext import html_to_text
 from curation.roles import ARCHIVIST, EDITOR
 
-PAGES = Path(__file__).resolve().parents[3] / "shared" / "reference" / "pages"
+# The reference pages, kept in the repository so that a plain clone passes on its own.
+PAGES = Path(__file__).resolve().parents[1] / "data" / "reference"
 DATE_LINE = re.compile(r"^[A-Z][a-z]+ \d{2}, \d{4}$")
 
 
