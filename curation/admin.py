@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
@@ -165,10 +165,21 @@ class FunderAdmin(AuthorityAdmin):
 @admin.register(Collection)
 class CollectionAdmin(DeskAdmin):
     formfield_overrides = RICH_TEXT_EDITOR
-    list_display = ["title", "image_preview", "parent", "document_count", "featured", "active"]
+    list_display = [
+        "title",
+        "image_preview",
+        "parent",
+        "position",
+        "document_count",
+        "featured",
+        "active",
+    ]
     list_filter = ["active", "featured"]
-    list_editable = ["featured", "active"]
+    # Positions order a parent's sub-collections (and the top-level collections) for readers;
+    # the list shows each parent's sub-collections together, in their order.
+    list_editable = ["position", "featured", "active"]
     list_select_related = ["parent"]
+    ordering = [F("parent__title").asc(nulls_first=True), "parent", "position", "title"]
     search_fields = ["title", "short_description", "description"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["parent", "related_collections"]
@@ -176,7 +187,7 @@ class CollectionAdmin(DeskAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "short_description", "description"]}),
         (_("Image"), {"fields": ["image", "image_preview", "image_alt", "image_caption"]}),
-        (_("Place in the archive"), {"fields": ["parent", "related_collections"]}),
+        (_("Place in the archive"), {"fields": ["parent", "position", "related_collections"]}),
         (_("Visibility"), {"fields": ["active", "featured"]}),
     ]
 

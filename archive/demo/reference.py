@@ -73,6 +73,7 @@ class CollectionData:
     description: str = ""
     image_caption: str = ""
     parent: str | None = None
+    position: int = 0
     featured: bool = False
     active: bool = True
 
@@ -284,14 +285,16 @@ COLLECTIONS = (
         featured=True,
     ),
     # Chosen: the sub-collections' short descriptions (the page names only their titles).
+    # Their positions are the page's numbering, (1) to (5): the order readers see.
     *(
         CollectionData(
             slug=slug,
             title=title,
             short_description=f"Sources on one period of Sino-Soviet relations: {title}.",
             parent=SINO_SOVIET,
+            position=position,
         )
-        for slug, title in SUB_COLLECTIONS
+        for position, (slug, title) in enumerate(SUB_COLLECTIONS, start=1)
     ),
 )
 

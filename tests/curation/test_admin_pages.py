@@ -4,6 +4,8 @@ Counts are measured with several rows of each kind so a page that queries
 per row (an N+1) fails here rather than on a large archive.
 """
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
@@ -129,3 +131,49 @@ def test_document_changelist_is_searchable_by_record_id_and_reference(
     by_reference = superuser_client.get(admin_url(models.Document, "changelist"), {"q": reference})
     assert list(by_id.context["cl"].result_list) == [target]
     assert list(by_reference.context["cl"].result_list) == [target]
+
+
+def card_titles(html: str) -> list[str]:
+    return re.findall(r"<h3><a [^>]*>([^<]+)</a></h3>", html)
+
+
+def test_curator_orders_sub_collections_in_the_changelist_and_readers_see_that_order(
+    superuser_client,
+):
+    parent = factories.CollectionFactory(title="Parent", slug="parent")
+    alpha, beta, gamma = (
+        factories.CollectionFactory(title=title, parent=parent)
+        for title in ("Alpha", "Beta", "Gamma")
+    )
+    other = factories.CollectionFactory(title="Another top-level collection")
+    wanted = {other: 1, parent: 2, gamma: 1, alpha: 2, beta: 3}
+
+    rows = list(
+        superuser_client.get(admin_url(models.Collection, "changelist")).context["cl"].result_list
+    )
+    data = {"form-TOTAL_FORMS": len(rows), "form-INITIAL_FORMS": len(rows), "_save": "Save"}
+    for n, row in enumerate(rows):
+        data |= {
+            f"form-{n}-id": row.pk,
+            f"form-{n}-position": wanted[row],
+            f"form-{n}-active": "on",
+        }
+    response = superuser_client.post(admin_url(models.Collection, "changelist"), data)
+    assert response.status_code == 302
+
+    detail = superuser_client.get(parent.get_absolute_url()).content.decode()
+    section = detail.split('id="children-heading"', 1)[1].split("</section>", 1)[0]
+    assert card_titles(section) == ["Gamma", "Alpha", "Beta"]
+    listing = superuser_client.get(reverse("archive:collection_list")).content.decode()
+    assert card_titles(listing) == [
+        "Another top-level collection",
+        "Parent",
+        "Gamma",
+        "Alpha",
+        "Beta",
+    ]
+    # The desk lists each parent's sub-collections together, in their order.
+    rows = (
+        superuser_client.get(admin_url(models.Collection, "changelist")).context["cl"].result_list
+    )
+    assert [c.title for c in rows if c.parent_id] == ["Gamma", "Alpha", "Beta"]

@@ -319,6 +319,26 @@ def test_collection_description_caption_and_sub_collections(load_demo):
     assert "The Sino-Soviet Alliance, 70 Years Later" in " ".join(links.values())
 
 
+def sub_collection_titles(html: str) -> list[str]:
+    """The titles of the cards under a collection page's "Sub-collections" heading."""
+    section = html.split('id="children-heading"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r"<h3><a [^>]*>([^<]+)</a></h3>", section)
+
+
+@pytest.mark.django_db
+def test_collection_page_lists_its_sub_collections_in_the_reference_order(load_demo, client):
+    load_demo()
+    text = read_page("collection-sino-soviet-relations.txt")
+    numbered = re.findall(r"\((\d)\) (.+?)(?=; |\. )", text)
+    reference_order = [title for _, title in sorted(numbered)]
+
+    response = client.get("/collections/sino-soviet-relations/")
+
+    assert response.status_code == 200
+    assert len(reference_order) == 5
+    assert sub_collection_titles(response.content.decode()) == reference_order
+
+
 def snapshot() -> dict:
     counted = [*apps.get_app_config("archive").get_models(), get_user_model()]
     stamped = [models.Document, models.Collection, models.Translation, models.Transcript]
