@@ -1,5 +1,6 @@
-# Dossier: the everyday commands. `make run` serves the site, `make test` runs
-# every test (browser tests included). Needs Python 3.12 (see .python-version).
+# Dossier: the everyday commands. `make run` serves the site (`make run PORT=8001`
+# for another port), `make test` runs every test (browser tests included).
+# Needs Python 3.12 (see .python-version).
 
 SHELL := /bin/bash
 
@@ -9,27 +10,38 @@ export UV_PYTHON_DOWNLOADS := never
 CHROMIUM := /usr/bin/chromium
 AXE_JS := node_modules/axe-core/axe.min.js
 PYTEST_ARGS ?=
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 # uv from PATH; if it was just installed with pip and the shell cannot run it
 # yet (a pyenv shim missing, or one for another Python version), fall back to
 # the module. Expanded lazily, so it is looked up again after `install` ran.
 UV = $(shell uv --version >/dev/null 2>&1 && echo uv || echo python3 -m uv)
+# Tests and lint run with the dev group (pytest, Playwright, ruff); the site is served
+# with the runtime dependencies only, in an inexact sync: after `make test` it removes
+# nothing, so switching between `make run` and `make test` reinstalls nothing.
 RUN = $(UV) run --locked
+SERVE = $(UV) run --locked --no-dev
 
-.PHONY: install run test lint format check-browser
+.PHONY: uv install install-runtime run test lint format check-browser
 
-install:
+uv:
 	@uv --version >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || { \
 		echo "uv not found: installing it with pip"; \
 		python3 -m pip install --quiet uv; \
 		if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi; \
 	}
+
+install: uv
 	$(UV) sync --locked
 
-run: install
-	$(RUN) python manage.py migrate --noinput
-	$(RUN) python manage.py load_demo
-	$(RUN) python manage.py runserver 127.0.0.1:8000
+install-runtime: uv
+	$(UV) sync --locked --no-dev --inexact
+
+run: install-runtime
+	$(SERVE) python manage.py migrate --noinput
+	$(SERVE) python manage.py load_demo --login-url http://$(HOST):$(PORT)/admin/
+	$(SERVE) python manage.py runserver $(HOST):$(PORT)
 
 check-browser:
 	@if [ ! -x "$(CHROMIUM)" ]; then \

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     Count,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -237,6 +238,20 @@ def collections_with_counts() -> QuerySet[Collection]:
     return active_collections().annotate(document_count=_published_count("documents"))
 
 
+def collections_in_reading_order() -> QuerySet[Collection]:
+    """Every active collection: top-level collections in the curator's order (position,
+    then title), each followed by its sub-collections in theirs."""
+    return collections_with_counts().order_by(
+        Coalesce("parent__position", "position"),
+        Coalesce("parent__title", "title"),
+        Coalesce("parent_id", "id"),
+        F("parent_id").asc(nulls_first=True),
+        "position",
+        "title",
+        "id",
+    )
+
+
 def featured_collections() -> QuerySet[Collection]:
     return collections_with_counts().filter(featured=True)
 
@@ -256,7 +271,7 @@ def collection_for_page(slug: str) -> Collection | None:
         .prefetch_related(
             Prefetch(
                 "children",
-                queryset=collections_with_counts().order_by("title"),
+                queryset=collections_with_counts().order_by("position", "title"),
                 to_attr="active_children",
             ),
             Prefetch(

@@ -181,6 +181,7 @@ def _load_collection(loaded: _Loaded, data: reference.CollectionData) -> None:
             "description": data.description,
             "image_caption": data.image_caption,
             "parent": loaded.collections[data.parent] if data.parent else None,
+            "position": data.position,
             "featured": data.featured,
             "active": data.active,
         },

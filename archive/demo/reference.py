@@ -1,5 +1,5 @@
 # The pages' typographic apostrophes are kept as they are.
-"""The reference pages (`shared/reference/pages/`) as plain data.
+"""The reference pages (`tests/data/reference/`) as plain data.
 
 Four document pages and one collection page from the Wilson Center's Digital Archive,
 with every field they show. Where a page leaves a value blank (its Record ID, its
@@ -73,6 +73,7 @@ class CollectionData:
     description: str = ""
     image_caption: str = ""
     parent: str | None = None
+    position: int = 0
     featured: bool = False
     active: bool = True
 
@@ -284,14 +285,16 @@ COLLECTIONS = (
         featured=True,
     ),
     # Chosen: the sub-collections' short descriptions (the page names only their titles).
+    # Their positions are the page's numbering, (1) to (5): the order readers see.
     *(
         CollectionData(
             slug=slug,
             title=title,
             short_description=f"Sources on one period of Sino-Soviet relations: {title}.",
             parent=SINO_SOVIET,
+            position=position,
         )
-        for slug, title in SUB_COLLECTIONS
+        for position, (slug, title) in enumerate(SUB_COLLECTIONS, start=1)
     ),
 )
 

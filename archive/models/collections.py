@@ -42,6 +42,14 @@ class Collection(TimeStamped):
         blank=True,
         related_name="children",
     )
+    position = models.PositiveIntegerField(
+        _("position"),
+        default=0,
+        help_text=_(
+            "Order among the collections beside it (the sub-collections of one parent, or "
+            "the top-level collections): lower first; equal positions go by title."
+        ),
+    )
     related_collections = models.ManyToManyField(
         "self", verbose_name=_("related collections"), blank=True
     )
@@ -53,7 +61,7 @@ class Collection(TimeStamped):
     objects = CollectionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["title"]
+        ordering = ["position", "title"]
         verbose_name = _("collection")
         verbose_name_plural = _("collections")
         indexes = [models.Index(fields=["active", "featured"], name="collection_active_featured")]

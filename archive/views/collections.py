@@ -13,7 +13,7 @@ SORTS = {"oldest": "Oldest first", "newest": "Newest first"}
 
 @require_safe
 def collection_list(request):
-    collections = selectors.collections_with_counts().order_by("title")
+    collections = selectors.collections_in_reading_order()
     return render(
         request,
         "archive/collection_list.html",

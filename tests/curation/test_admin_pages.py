@@ -4,6 +4,8 @@ Counts are measured with several rows of each kind so a page that queries
 per row (an N+1) fails here rather than on a large archive.
 """
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
@@ -58,7 +60,7 @@ QUERIES = {
     "add": {},
     "change": {
         "collection": 6,
-        "document": 32,
+        "document": 18,
         "place": 5,
         "provenance": 7,
         "scan": 5,
@@ -129,3 +131,120 @@ def test_document_changelist_is_searchable_by_record_id_and_reference(
     by_reference = superuser_client.get(admin_url(models.Document, "changelist"), {"q": reference})
     assert list(by_id.context["cl"].result_list) == [target]
     assert list(by_reference.context["cl"].result_list) == [target]
+
+
+def linked_document(rows: int):
+    """A document with `rows` scans, transcripts and translations (each with `rows`
+    translators), and `rows` records in each of its many-to-many fields."""
+    document = factories.PublishedDocumentFactory(
+        document_type=factories.DocumentTypeFactory(),
+        classification=factories.ClassificationFactory(),
+    )
+    factories.ProvenanceFactory(document=document, repository=factories.RepositoryFactory())
+    for n in range(rows):
+        language = factories.LanguageFactory()
+        factories.ScanFactory(document=document, position=n + 1)
+        factories.TranscriptFactory(document=document, language=language)
+        translation = factories.TranslationFactory(document=document, language=language)
+        translation.translators.add(*factories.TranslatorFactory.create_batch(rows))
+        document.original_languages.add(language)
+    for relation, make in [
+        ("creators", factories.AgentFactory),
+        ("recipients", factories.AgentFactory),
+        ("places", factories.PlaceFactory),
+        ("topics", factories.TopicFactory),
+        ("collections", factories.CollectionFactory),
+        ("funders", factories.FunderFactory),
+        ("related_documents", factories.PublishedDocumentFactory),
+    ]:
+        getattr(document, relation).add(*make.create_batch(rows))
+    return document
+
+
+# The document change page, however many inline rows and related records it shows.
+DOCUMENT_CHANGE_PAGE_QUERIES = 18
+
+
+def test_document_change_page_queries_do_not_grow_with_its_rows(
+    superuser_client, django_assert_num_queries
+):
+    one, five = linked_document(1), linked_document(5)
+
+    for document in (one, five):
+        ContentType.objects.clear_cache()
+        with django_assert_num_queries(DOCUMENT_CHANGE_PAGE_QUERIES):
+            response = superuser_client.get(admin_url(models.Document, "change", document.pk))
+        assert response.status_code == 200
+
+    # Each selected record still shows, by name, as a selected option.
+    html = response.content.decode()
+    for record in [
+        five.document_type,
+        five.classification,
+        *five.creators.all(),
+        *five.places.all(),
+        *five.original_languages.all(),
+        *models.Translator.objects.filter(translations__document=five),
+        five.provenance.repository,
+    ]:
+        assert re.search(rf'<option value="{record.pk}" selected>{re.escape(str(record))}<', html)
+
+
+def test_document_changelist_queries_do_not_grow_with_its_rows(
+    superuser_client, django_assert_num_queries
+):
+    url = admin_url(models.Document, "changelist")
+    for rows in (1, 5):
+        for _ in range(rows):
+            linked_document(rows)
+        ContentType.objects.clear_cache()
+        with django_assert_num_queries(QUERIES["changelist"]["document"]):
+            response = superuser_client.get(url)
+        assert response.context["cl"].result_count == models.Document.objects.count()
+    assert models.Document.objects.count() > 5
+
+
+def card_titles(html: str) -> list[str]:
+    return re.findall(r"<h3><a [^>]*>([^<]+)</a></h3>", html)
+
+
+def test_curator_orders_sub_collections_in_the_changelist_and_readers_see_that_order(
+    superuser_client,
+):
+    parent = factories.CollectionFactory(title="Parent", slug="parent")
+    alpha, beta, gamma = (
+        factories.CollectionFactory(title=title, parent=parent)
+        for title in ("Alpha", "Beta", "Gamma")
+    )
+    other = factories.CollectionFactory(title="Another top-level collection")
+    wanted = {other: 1, parent: 2, gamma: 1, alpha: 2, beta: 3}
+
+    rows = list(
+        superuser_client.get(admin_url(models.Collection, "changelist")).context["cl"].result_list
+    )
+    data = {"form-TOTAL_FORMS": len(rows), "form-INITIAL_FORMS": len(rows), "_save": "Save"}
+    for n, row in enumerate(rows):
+        data |= {
+            f"form-{n}-id": row.pk,
+            f"form-{n}-position": wanted[row],
+            f"form-{n}-active": "on",
+        }
+    response = superuser_client.post(admin_url(models.Collection, "changelist"), data)
+    assert response.status_code == 302
+
+    detail = superuser_client.get(parent.get_absolute_url()).content.decode()
+    section = detail.split('id="children-heading"', 1)[1].split("</section>", 1)[0]
+    assert card_titles(section) == ["Gamma", "Alpha", "Beta"]
+    listing = superuser_client.get(reverse("archive:collection_list")).content.decode()
+    assert card_titles(listing) == [
+        "Another top-level collection",
+        "Parent",
+        "Gamma",
+        "Alpha",
+        "Beta",
+    ]
+    # The desk lists each parent's sub-collections together, in their order.
+    rows = (
+        superuser_client.get(admin_url(models.Collection, "changelist")).context["cl"].result_list
+    )
+    assert [c.title for c in rows if c.parent_id] == ["Gamma", "Alpha", "Beta"]

@@ -18,7 +18,8 @@ from archive.demo.loader import load_reference_archive
 from archive.richtext import html_to_text
 from curation.roles import ARCHIVIST, EDITOR
 
-PAGES = Path(__file__).resolve().parents[3] / "shared" / "reference" / "pages"
+# The reference pages, kept in the repository so that a plain clone passes on its own.
+PAGES = Path(__file__).resolve().parents[1] / "data" / "reference"
 DATE_LINE = re.compile(r"^[A-Z][a-z]+ \d{2}, \d{4}$")
 
 
@@ -316,6 +317,26 @@ def test_collection_description_caption_and_sub_collections(load_demo):
     }
     assert linked_slugs == {children[title].slug: title for title in titles}
     assert "The Sino-Soviet Alliance, 70 Years Later" in " ".join(links.values())
+
+
+def sub_collection_titles(html: str) -> list[str]:
+    """The titles of the cards under a collection page's "Sub-collections" heading."""
+    section = html.split('id="children-heading"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r"<h3><a [^>]*>([^<]+)</a></h3>", section)
+
+
+@pytest.mark.django_db
+def test_collection_page_lists_its_sub_collections_in_the_reference_order(load_demo, client):
+    load_demo()
+    text = read_page("collection-sino-soviet-relations.txt")
+    numbered = re.findall(r"\((\d)\) (.+?)(?=; |\. )", text)
+    reference_order = [title for _, title in sorted(numbered)]
+
+    response = client.get("/collections/sino-soviet-relations/")
+
+    assert response.status_code == 200
+    assert len(reference_order) == 5
+    assert sub_collection_titles(response.content.decode()) == reference_order
 
 
 def snapshot() -> dict:

@@ -31,8 +31,13 @@ class Command(BaseCommand):
             action="store_true",
             help="Create the demo accounts even though DEBUG is off. Their passwords are public.",
         )
+        parser.add_argument(
+            "--login-url",
+            default=DEMO_LOGIN_URL,
+            help="The address printed for logging in (`make run PORT=...` passes its own).",
+        )
 
-    def handle(self, *args, reset_passwords: bool, force: bool, **options):
+    def handle(self, *args, reset_passwords: bool, force: bool, login_url: str, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG is off, so this looks like a public site, and the demo accounts' "
@@ -55,7 +60,7 @@ class Command(BaseCommand):
         if not report.changed:
             self.stdout.write("  (already up to date: nothing changed)")
         self.stdout.write("")
-        self.stdout.write(f"Log in at {DEMO_LOGIN_URL} as:")
+        self.stdout.write(f"Log in at {login_url} as:")
         for account in DEMO_ACCOUNTS:
             self.stdout.write(
                 f"  {account.username:<10} password {account.password:<15} "
