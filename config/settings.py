@@ -6,6 +6,7 @@ DEBUG off unless DEBUG is set explicitly.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -161,6 +162,27 @@ LOGIN_URL = "admin:login"
 # models' own view/change permissions decide who may see history and revert.
 SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# --- Login throttling (django-axes) ---------------------------------------------
+# Failed logins are counted per account and, separately, per address: AXES_FAILURE_LIMIT
+# failures on one username (from anywhere) lock that username, and as many from one
+# address (on any usernames) lock that address, for AXES_COOLOFF_TIME; a locked login is
+# refused even with the right password. An admin unlocks early from "Access attempts"
+# in the admin or with `manage.py axes_reset_username <name>` / `axes_reset_ip <addr>`.
+# A success does not clear the count (AXES_RESET_ON_SUCCESS stays False): clearing is by
+# address too, so a valid account could otherwise reset the count on someone else's.
+# The address is REMOTE_ADDR: behind a reverse proxy, have the proxy or the WSGI server
+# put the client's address there, or every reader shares the proxy's count.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last: turns a lockout into its page
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "curation.views.locked_out"
 
 if not DEVELOPMENT:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
