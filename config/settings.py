@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -183,6 +184,30 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_CALLABLE = "curation.views.locked_out"
+
+# --- Content Security Policy (Django's own middleware) ---------------------------
+# Every page, public and admin, may run and style only from our own static files:
+# no inline script, style element or style attribute runs unless it carries the
+# request's nonce ({% csp_nonce_attr %}, as the Django admin's own templates do).
+# JSON-LD (<script type="application/ld+json">) is data: browsers do not run it, so
+# the policy does not apply to it. A response that sets its own policy (a scan's
+# "sandbox") keeps it: the middleware adds one only where none is set.
+# Early, so that responses made by later middleware (axes' lockout page) carry it too.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+)
+TEMPLATES[0]["OPTIONS"]["context_processors"] += ["django.template.context_processors.csp"]
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF],
+    "object-src": [CSP.SELF],  # the document page embeds its PDF scans
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.SELF],
+}
 
 if not DEVELOPMENT:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
