@@ -214,9 +214,18 @@ if not DEVELOPMENT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 30))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # --- HSTS preload (check --deploy's security.W021) ---------------------------
+    # Asking browsers to preload HTTPS-only for this domain and all its subdomains is
+    # the domain owner's decision, and takes months to undo, so it is off unless
+    # SECURE_HSTS_PRELOAD=true; then max-age defaults to the year the preload list
+    # requires. Off, the W021 warning is silenced here, where the reason is written.
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SECURE_HSTS_SECONDS = int(
+        os.environ.get("SECURE_HSTS_SECONDS", 60 * 60 * 24 * (365 if SECURE_HSTS_PRELOAD else 30))
+    )
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
 LOGGING = {
