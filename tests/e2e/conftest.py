@@ -79,7 +79,8 @@ def artifacts_dir() -> Path:
 class CspWatchedBrowser:
     """The session's Chromium, whose every new context collects CSP violations.
 
-    Chromium also logs its own "Refused to ..." line for each; both are kept.
+    From the page's securitypolicyviolation events: Playwright does not pass on
+    Chromium's own "Refused to ..." console lines.
     """
 
     def __init__(self, browser):
@@ -93,11 +94,8 @@ class CspWatchedBrowser:
         return context
 
     def _on_console(self, message) -> None:
-        text = message.text
-        if text.startswith(CSP_VIOLATION) or (
-            text.startswith("Refused to") and "Content Security Policy" in text
-        ):
-            self.csp_violations.append(f"{message.page.url if message.page else ''}: {text}")
+        if message.text.startswith(CSP_VIOLATION):
+            self.csp_violations.append(message.text)
 
     def __getattr__(self, name):
         return getattr(self._browser, name)
