@@ -40,16 +40,11 @@ from curation.widgets import RichTextWidget
 RICH_TEXT_EDITOR = {RichTextField: {"widget": RichTextWidget}}
 
 
-def image_preview(field_file, *, alt: str = "", size: int = 80) -> str:
+def image_preview(field_file, *, alt: str = "") -> str:
     if not field_file:
         return "—"
-    return format_html(
-        '<img src="{}" alt="{}" style="max-width:{}px;max-height:{}px">',
-        field_file.url,
-        alt,
-        size,
-        size,
-    )
+    # Sized by a class in curation/admin.css: the CSP refuses inline style attributes.
+    return format_html('<img src="{}" alt="{}" class="desk-thumbnail">', field_file.url, alt)
 
 
 class DeskAdmin(SimpleHistoryAdmin):

@@ -93,19 +93,28 @@ class Activity:
         return self.record.get_history_type_display()
 
 
+def _activity_of(model: type, limit: int) -> list[Activity]:
+    """One model's latest history entries, each named and linked for that model.
+
+    A function of its own so the name and link are bound per model: a generator built
+    in a loop would read them late and give every row the last model's.
+    """
+    records = model.history.select_related("history_user").order_by("-history_date")[:limit]
+    name = capfirst(model._meta.verbose_name)
+    url_name = f"admin:{model._meta.app_label}_{model._meta.model_name}_history"
+    pk_name = model._meta.pk.attname
+    return [
+        Activity(r.history_date, r, name, reverse(url_name, args=[getattr(r, pk_name)]))
+        for r in records
+    ]
+
+
 def recent_activity(limit: int = 50) -> list[Activity]:
     """The latest history entries of every kind of record, newest first.
 
     One query per model, each already limited, merged in Python.
     """
-    streams = []
-    for model in HISTORY_M2M_FIELDS:
-        records = model.history.select_related("history_user").order_by("-history_date")[:limit]
-        name = capfirst(model._meta.verbose_name)
-        url_name = f"admin:{model._meta.app_label}_{model._meta.model_name}_history"
-        streams.append(
-            Activity(r.history_date, r, name, reverse(url_name, args=[r.id])) for r in records
-        )
+    streams = [_activity_of(model, limit) for model in HISTORY_M2M_FIELDS]
     merged = merge(*streams, key=lambda a: a.when, reverse=True)
     return list(islice(merged, limit))
 

@@ -1,12 +1,14 @@
-"""The editors' desk pages beside the model admins: review, publishing, activity.
+"""The editors' desk pages beside the model admins: review, publishing, activity, lockout.
 
 Views stay thin: they read through selectors, write through services, and turn
 a refused move into a message (state unchanged) or, without the permission, a 403.
 """
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -181,3 +183,18 @@ def activity(request):
         "curation/activity.html",
         {"title": _("Recent activity"), "activity": selectors.recent_activity()},
     )
+
+
+def locked_out(request, original_response=None, credentials=None) -> HttpResponse:
+    """The page django-axes shows instead of a login once too many have failed.
+
+    In the desk's own frame, saying how long the lock lasts and who can lift it.
+    """
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Too many failed logins"),
+        "cooloff_minutes": minutes,
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+    }
+    return render(request, "registration/locked_out.html", context, status=429)

@@ -11,6 +11,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 from django.urls import resolve
 
 from archive import models
@@ -393,7 +394,11 @@ def test_demo_accounts_have_their_roles_and_can_log_in(load_demo, client):
     assert [g.name for g in editor.groups.all()] == [EDITOR]
     assert admin.is_staff and admin.is_superuser
     for username in ("archivist", "editor", "admin"):
-        assert client.login(username=username, password=f"{username}-demo")
+        assert client.login(
+            request=RequestFactory().post("/admin/login/"),
+            username=username,
+            password=f"{username}-demo",
+        )
         assert f"{username}-demo" in output
     assert "http://127.0.0.1:8000/admin/" in output
 
@@ -406,10 +411,18 @@ def test_reloading_keeps_changed_passwords_unless_reset(load_demo, client):
     archivist.save()
 
     load_demo()
-    assert client.login(username="archivist", password="my own password")
+    assert client.login(
+        request=RequestFactory().post("/admin/login/"),
+        username="archivist",
+        password="my own password",
+    )
 
     load_demo("--reset-passwords")
-    assert client.login(username="archivist", password="archivist-demo")
+    assert client.login(
+        request=RequestFactory().post("/admin/login/"),
+        username="archivist",
+        password="archivist-demo",
+    )
 
 
 @pytest.mark.django_db

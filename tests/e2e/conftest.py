@@ -1,7 +1,9 @@
 """Browser tests: Playwright's sync API driving Debian's Chromium against live_server.
 
 Fixtures:
-- ``browser``: one headless Chromium (/usr/bin/chromium) for the whole session.
+- ``browser``: one headless Chromium (/usr/bin/chromium) for the whole session;
+  every context it opens (the ``page`` fixture's and a test's own) reports
+  Content-Security-Policy violations, and a test with any fails at teardown.
 - ``page``: a fresh browser context and page per test; on failure a screenshot of
   it lands in test-artifacts/.
 - ``artifacts_dir``: test-artifacts/ under the repo root, for screenshots.
@@ -41,6 +43,17 @@ CHROMIUM_ARGS = [
 ]
 TIMEOUT_MS = 15_000
 
+# Runs in every frame before the page's own scripts: each violation of the page's
+# Content-Security-Policy becomes a console error with this prefix.
+CSP_VIOLATION = "CSP violation:"
+REPORT_CSP_VIOLATIONS = f"""
+document.addEventListener("securitypolicyviolation", (event) => {{
+  console.error(`{CSP_VIOLATION} ${{event.effectiveDirective}} refused `
+    + `${{event.blockedURI || "inline"}} on ${{event.documentURI}} `
+    + `(${{event.sourceFile}}:${{event.lineNumber}}) ${{event.sample}}`);
+}}, true);
+"""
+
 E2E_DIR = Path(__file__).resolve().parent
 
 
@@ -63,6 +76,48 @@ def artifacts_dir() -> Path:
     return ARTIFACTS_DIR
 
 
+class CspWatchedBrowser:
+    """The session's Chromium, whose every new context collects CSP violations.
+
+    From the page's securitypolicyviolation events: Playwright does not pass on
+    Chromium's own "Refused to ..." console lines.
+    """
+
+    def __init__(self, browser):
+        self._browser = browser
+        self.csp_violations: list[str] = []
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on("console", self._on_console)
+        return context
+
+    def _on_console(self, message) -> None:
+        if message.text.startswith(CSP_VIOLATION):
+            self.csp_violations.append(message.text)
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(request):
+    """Fails a browser test, at teardown, if any page it opened broke the CSP."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    browser.csp_violations.clear()
+    yield
+    if browser.csp_violations:
+        pytest.fail(
+            "Content-Security-Policy violations reported by Chromium:\n"
+            + "\n".join(dict.fromkeys(browser.csp_violations)),
+            pytrace=False,
+        )
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.access(CHROMIUM, os.X_OK):
@@ -78,7 +133,7 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            yield browser
+            yield CspWatchedBrowser(browser)
         finally:
             browser.close()
 

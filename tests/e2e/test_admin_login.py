@@ -40,3 +40,30 @@ def test_superuser_logs_in_to_the_editors_desk(
     expect(page).to_have_url(f"{live_server.url}/admin/")
     expect(page.get_by_role("heading", level=1, name=admin_index_title())).to_be_visible()
     page.screenshot(path=artifacts_dir / "admin-index.png", full_page=True)
+
+
+def test_too_many_wrong_passwords_lock_the_login_with_a_clear_page(
+    page, live_server, django_user_model, settings, axe, artifacts_dir
+):
+    django_user_model.objects.create_user(username=USERNAME, password=PASSWORD, is_staff=True)
+
+    def log_in(password: str) -> None:
+        page.goto(f"{live_server.url}/admin/login/")
+        page.get_by_label("Username").fill(USERNAME)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        log_in("a wrong password")
+        expect(page.locator(".errornote")).to_contain_text("Please enter the correct username")
+    log_in("a wrong password")
+
+    log_in(PASSWORD)  # the right one, too late
+    expect(page.get_by_role("heading", level=1, name="Too many failed logins")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("ask an administrator to unlock")
+    violations = axe(page)
+    assert not violations, "lockout page:\n" + format_violations(violations)
+    page.screenshot(path=artifacts_dir / "admin-lockout.png", full_page=True)
+
+    page.goto(f"{live_server.url}/admin/")
+    expect(page).to_have_url(re.compile(r"/admin/login/"))
