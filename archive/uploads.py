@@ -295,9 +295,11 @@ def _pdf_objects(reader: PdfReader) -> Iterator[object]:
         yield IndirectObject(number, 0, reader)
 
 
-def _pdf_active_content(reader: PdfReader) -> str | None:
-    """The first active name found in the PDF, or None. Iterative, so deep nesting in a
-    hostile file cannot exhaust the stack; each indirect object is visited once."""
+def _pdf_active_content(reader: PdfReader) -> list[str]:
+    """The active names found anywhere in the PDF, sorted, to name them all in the refusal.
+    Iterative, so deep nesting in a hostile file cannot exhaust the stack; each indirect
+    object is visited once."""
+    found: set[str] = set()
     seen: set[tuple[int, int]] = set()
     stack = list(_pdf_objects(reader))
     while stack:
@@ -310,15 +312,15 @@ def _pdf_active_content(reader: PdfReader) -> str | None:
         if isinstance(obj, DictionaryObject):
             for key, value in dict.items(obj):  # raw values: references are pushed, not resolved
                 if key in PDF_ACTIVE_KEYS:
-                    return str(key)
-                if key in _PDF_TYPE_KEYS:
+                    found.add(str(key))
+                elif key in _PDF_TYPE_KEYS:
                     name = value.get_object() if isinstance(value, IndirectObject) else value
                     if isinstance(name, NameObject) and name in PDF_ACTIVE_TYPES:
-                        return f"{key} {name}"
+                        found.add(f"{key} {name}")
                 stack.append(value)
         elif isinstance(obj, ArrayObject):
             stack.extend(obj)
-    return None
+    return sorted(found)
 
 
 def validate_pdf_file(f: FileLike) -> None:
@@ -353,7 +355,7 @@ def validate_pdf_file(f: FileLike) -> None:
                 'as a plain PDF (for example with "Print to PDF") and upload that.'
             ),
             code="pdf_active_content",
-            params={"found": found},
+            params={"found": ", ".join(found)},
         )
 
 
