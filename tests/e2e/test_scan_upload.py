@@ -1,15 +1,18 @@
 """An archivist attaches a scan to a draft in the admin, sees its thumbnail there and the
-draft's page in preview; a reader still finds neither (issue 13, item 5)."""
+draft's page in preview; a reader still finds neither (issue 13, item 5). A reader's browser
+shows scans but runs nothing inside them (item 1)."""
 
 import io
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from playwright.sync_api import expect
 
 from curation.roles import ARCHIVIST
 from tests import factories
+from tests.archive import pdf_files
 from tests.e2e.axe import format_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -74,3 +77,41 @@ def test_archivist_uploads_a_scan_to_a_draft_and_sees_it(page, browser, live_ser
         assert reader.request.get(f"{base}{draft.get_absolute_url()}").status == 404
     finally:
         reader.close()
+
+
+def test_a_reader_sees_scans_but_nothing_in_them_runs(page, live_server):
+    """A PDF/HTML polyglot uploaded as "poly.html" shows as a PDF, inside the page's <object>
+    and on its own, without running its script; an image scan opened on its own shows, and
+    the scans' sandbox policy makes Chromium report nothing."""
+    document = factories.PublishedDocumentFactory(title="Cable with a tricky scan")
+    factories.ScanFactory(
+        document=document,
+        position=1,
+        file=SimpleUploadedFile("poly.html", pdf_files.polyglot(pdf_files.HTML_PAYLOAD)),
+    )
+    factories.ScanFactory(document=document, position=2)
+    dialogs, console_errors = [], []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
+
+    page.goto(f"{live_server.url}{document.get_absolute_url()}")
+    viewer = page.locator("object.pdf-viewer")
+    viewer.scroll_into_view_if_needed()
+    # Chromium shows the PDF in its viewer (an extension frame) inside the <object>.
+    page.wait_for_function(
+        "() => performance.getEntriesByType('resource').some(e => e.name.includes('/scans/1/'))"
+    )
+    expect(viewer).to_be_visible()
+    page.wait_for_timeout(1000)
+    assert any(frame.url.startswith("chrome-extension://") for frame in page.frames)
+
+    scans = f"{live_server.url}/documents/{document.record_id}/scans"
+    page.goto(f"{scans}/1/")
+    page.wait_for_timeout(1000)
+    assert any(frame.url.startswith("chrome-extension://") for frame in page.frames)
+    page.goto(f"{scans}/2/")
+    image = page.locator("img")
+    assert image.evaluate("img => img.complete && img.naturalWidth") == 64
+
+    assert dialogs == []
+    assert [e for e in console_errors if "favicon" not in e] == []
