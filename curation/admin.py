@@ -59,7 +59,9 @@ def scan_preview(scan: Scan) -> str:
     if not scan.thumbnail:
         return format_html('<a href="{}">{}</a>', scan.file.url, _("PDF"))
     return format_html(
-        '<a href="{}">{}</a>', scan.file.url, image_preview(scan.thumbnail, alt=scan.alt_text)
+        '<a href="{}">{}</a>',
+        scan.file.url,
+        image_preview(scan.thumbnail, alt=scan.alt_text or str(scan)),
     )
 
 

@@ -288,6 +288,8 @@ class _ScanFileURL:
     @property
     def url(self) -> str:
         self._require_file()
+        if self.instance.id is None:  # not saved yet: no URL serves it (the widget checks this)
+            return ""
         # `id`, not `pk`: on a historical copy of a scan, pk is the history row.
         return reverse(
             "archive:scan_staff", args=[self.instance.id, self.VARIANTS[self.field.name]]
