@@ -98,12 +98,12 @@ class DocumentRecord:
         return [scan for scan in self.scans if not scan.is_image]
 
 
-def document_record(record_id: int) -> DocumentRecord | None:
-    """The published (or withdrawn, for its tombstone) document with this record ID."""
+def document_record(record_id: int, *, any_status: bool = False) -> DocumentRecord | None:
+    """The published (or withdrawn, for its tombstone) document with this record ID; with
+    ``any_status``, a draft too, for the staff preview of the page."""
+    statuses = Document.Status.values if any_status else [PUBLISHED, Document.Status.WITHDRAWN]
     document = (
-        Document.objects.filter(
-            record_id=record_id, status__in=[PUBLISHED, Document.Status.WITHDRAWN]
-        )
+        Document.objects.filter(record_id=record_id, status__in=statuses)
         .select_related(
             "document_type", "classification", "rights_statement", "provenance__repository"
         )
@@ -213,6 +213,20 @@ def _add_related(record: DocumentRecord) -> None:
         getattr(record, row.relation).append(row)
 
 
+SCAN_FILE_FIELDS = ("file", "kind", "thumbnail", "web_image", "position", "document__record_id")
+
+
+def scan_for_staff(
+    *, record_id: int | None = None, position: int | None = None, pk: int | None = None
+) -> Scan | None:
+    """A scan of any document, drafts included, by its place in a document or by its id:
+    for staff who may view scans (the caller checks the permission)."""
+    scans = Scan.objects.select_related("document").only(*SCAN_FILE_FIELDS)
+    if pk is not None:
+        return scans.filter(pk=pk).first()
+    return scans.filter(document__record_id=record_id, position=position).first()
+
+
 def scan_for_reader(record_id: int, position: int) -> Scan | None:
     """A scan of a published document; drafts and withdrawn documents have none."""
     return (
@@ -220,7 +234,7 @@ def scan_for_reader(record_id: int, position: int) -> Scan | None:
             document__record_id=record_id, document__status=PUBLISHED, position=position
         )
         .select_related("document")
-        .only("file", "kind", "thumbnail", "web_image", "position", "document__record_id")
+        .only(*SCAN_FILE_FIELDS)
         .first()
     )
 

@@ -5,6 +5,22 @@ the type is decided by the bytes (never the file name or the browser's content t
 are fully decoded once to catch truncation and decompression bombs, and what the site serves
 is a re-encoded copy that carries no EXIF/GPS metadata and no trailing payload.
 
+The same rule decides how a file is stored and served: ``file_type`` reads a stored file's
+first bytes and gives the one content type and extension Dossier uses for it (a "poly.html"
+that is really a PDF is stored and served as a PDF; bytes of no accepted kind are served only
+as a download of ``application/octet-stream``), whatever name the file carries.
+
+PDFs with active content are *refused*, not cleaned. A PDF is parsed with pypdf (so compressed
+object streams and escaped names such as ``/J#53`` are seen as a viewer sees them) and every
+object is searched for JavaScript, launch/submit/import actions, additional actions (``/AA``),
+embedded files, rich media and XFA forms. Refusing, with the reason named, keeps the archive's
+copy byte-for-byte the file the archivist chose, which matters for an original of record;
+cleaning would silently alter it, and a scanner never writes such content, so an archivist who
+meets the refusal can re-export the scan ("print to PDF") without losing anything.
+
+A multi-page TIFF becomes one PDF with every page (``tiff_to_pdf``): a scan is one file, and
+Pillow writes each page re-encoded, without the TIFF's metadata.
+
 Every public function rewinds the file to position 0 before returning, because the same file
 object goes through form validation and is then written by the model's save.
 """
@@ -16,6 +32,7 @@ import os
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import IO, Literal
 
 from django.conf import settings
@@ -23,6 +40,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 # Pillow plugin names we let Image.open() try. "JPEG" also opens MPO (multi-picture JPEG, as
 # written by many phones and cameras), whose format then reads "MPO".
@@ -33,6 +52,24 @@ SCAN_TYPES_LABEL = f"PDF, {IMAGE_TYPES_LABEL}"
 PDF_MAGIC = b"%PDF-"
 PDF_EOF = b"%%EOF"
 PDF_EOF_WINDOW = 1024  # %%EOF must appear within this many bytes of the end of the file
+
+# A multi-page TIFF may have at most this many pages (each within the pixel limit).
+MAX_TIFF_PAGES = 500
+
+# What makes a PDF active: keys whose presence means script, actions run by the viewer on
+# events, files carried inside, or forms that run or send data; and action types (/S) that
+# run or send something. Links (/URI) and moves inside the document (/GoTo) are harmless.
+PDF_ACTIVE_KEYS = frozenset(
+    {"/JS", "/JavaScript", "/AA", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/EF"}
+    | {"/RichMedia", "/RichMediaContent", "/XFA"}
+)
+PDF_ACTIVE_TYPES = frozenset(  # values of /S (action), /Type and /Subtype
+    {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToE", "/RichMediaExecute"}
+    | {"/Rendition", "/Sound", "/Movie", "/EmbeddedFile", "/FileAttachment", "/RichMedia"}
+)
+_PDF_TYPE_KEYS = frozenset({"/S", "/Type", "/Subtype"})
+# Pillow writes these modes into a PDF as they are.
+_PDF_PAGE_MODES = frozenset({"1", "L", "LA", "P", "RGB", "RGBA", "CMYK"})
 
 JPEG_QUALITY = 88
 _MIB = 1024 * 1024
@@ -59,7 +96,7 @@ def _file_size(f: FileLike) -> int:
     return size
 
 
-def _megabytes(n: int) -> str:
+def megabytes(n: int) -> str:
     mb = n / _MIB
     return f"{mb:.1f}".removesuffix(".0") if mb >= 1 else f"{mb:.2g}"
 
@@ -154,7 +191,7 @@ def validate_upload_size(f: FileLike) -> None:
         raise ValidationError(
             _("This file is %(size)s MB; the largest upload Dossier accepts is %(limit)s MB."),
             code="too_large",
-            params={"size": _megabytes(size), "limit": _megabytes(limit)},
+            params={"size": megabytes(size), "limit": megabytes(limit)},
         )
 
 
@@ -172,6 +209,7 @@ def validate_image_file(f: FileLike) -> None:
                 im.load()  # decodes every pixel of the first frame: catches truncation
             except Exception as exc:
                 raise _corrupt(exc) from exc
+            _check_tiff_pages(im, _pixel_limit())
     finally:
         _rewind(f)
 
@@ -192,6 +230,197 @@ def _is_pdf(f: FileLike) -> bool:
             code="corrupt",
         )
     return True
+
+
+# -- what a stored file is -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileType:
+    """How Dossier stores and serves a file of one kind: never from the file's own name."""
+
+    kind: str
+    content_type: str
+    extension: str
+
+
+FILE_TYPES: dict[str, FileType] = {
+    t.kind: t
+    for t in (
+        FileType("pdf", "application/pdf", "pdf"),
+        FileType("jpeg", "image/jpeg", "jpg"),
+        FileType("png", "image/png", "png"),
+        FileType("gif", "image/gif", "gif"),
+        FileType("webp", "image/webp", "webp"),
+        FileType("tiff", "image/tiff", "tif"),
+    )
+}
+UNKNOWN_FILE_TYPE = FileType("unknown", "application/octet-stream", "bin")
+
+
+def file_type(f: FileLike) -> FileType:
+    """What a file is, by its first bytes only: cheap enough to run on every download, so a
+    file stored before these rules (under any name) is still served as what it is."""
+    _rewind(f)
+    try:
+        head = f.read(16)
+    finally:
+        _rewind(f)
+    if head.startswith(PDF_MAGIC):
+        return FILE_TYPES["pdf"]
+    if head.startswith(b"\xff\xd8\xff"):
+        return FILE_TYPES["jpeg"]
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return FILE_TYPES["png"]
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return FILE_TYPES["gif"]
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return FILE_TYPES["webp"]
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return FILE_TYPES["tiff"]
+    return UNKNOWN_FILE_TYPE
+
+
+# -- PDFs ------------------------------------------------------------------------------------
+
+
+def _pdf_objects(reader: PdfReader) -> Iterator[object]:
+    """The trailer and every object the cross-reference tables list, including those packed
+    in compressed object streams: unreachable objects too, as some viewers recover them."""
+    yield reader.trailer
+    for generation, entries in reader.xref.items():
+        for number in entries:
+            yield IndirectObject(number, generation, reader)
+    for number in reader.xref_objStm:
+        yield IndirectObject(number, 0, reader)
+
+
+def _pdf_active_content(reader: PdfReader) -> list[str]:
+    """The active names found anywhere in the PDF, sorted, to name them all in the refusal.
+    Iterative, so deep nesting in a hostile file cannot exhaust the stack; each indirect
+    object is visited once."""
+    found: set[str] = set()
+    seen: set[tuple[int, int]] = set()
+    stack = list(_pdf_objects(reader))
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            if (obj.idnum, obj.generation) in seen:
+                continue
+            seen.add((obj.idnum, obj.generation))
+            obj = obj.get_object()
+        if isinstance(obj, DictionaryObject):
+            for key, value in dict.items(obj):  # raw values: references are pushed, not resolved
+                if key in PDF_ACTIVE_KEYS:
+                    found.add(str(key))
+                elif key in _PDF_TYPE_KEYS:
+                    name = value.get_object() if isinstance(value, IndirectObject) else value
+                    if isinstance(name, NameObject) and name in PDF_ACTIVE_TYPES:
+                        found.add(f"{key} {name}")
+                stack.append(value)
+        elif isinstance(obj, ArrayObject):
+            stack.extend(obj)
+    return sorted(found)
+
+
+def validate_pdf_file(f: FileLike) -> None:
+    """A PDF must parse, have pages and carry no active content (see the module docstring:
+    such PDFs are refused, with what was found, rather than cleaned)."""
+    _rewind(f)
+    try:
+        reader = PdfReader(f, strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ValidationError(
+                _("This PDF is password-protected; upload a copy without a password."),
+                code="encrypted",
+            )
+        if len(reader.pages) == 0:
+            raise ValidationError(_("This PDF has no pages."), code="corrupt")
+        found = _pdf_active_content(reader)
+    except ValidationError:
+        raise
+    except Exception as exc:  # any failure parsing untrusted data is the file's fault
+        raise ValidationError(
+            _("This PDF is damaged and cannot be read (%(reason)s)."),
+            code="corrupt",
+            params={"reason": str(exc) or type(exc).__name__},
+        ) from exc
+    finally:
+        _rewind(f)
+    if found:
+        raise ValidationError(
+            _(
+                "This PDF contains active content (%(found)s): scripts, actions, embedded files "
+                "or forms. Dossier does not accept those in a scan; export the document again "
+                'as a plain PDF (for example with "Print to PDF") and upload that.'
+            ),
+            code="pdf_active_content",
+            params={"found": ", ".join(found)},
+        )
+
+
+# -- multi-page TIFFs ------------------------------------------------------------------------
+
+
+def _tiff_pages(im: Image.Image) -> int:
+    return getattr(im, "n_frames", 1) if im.format == "TIFF" else 1
+
+
+def _check_tiff_pages(im: Image.Image, limit: int) -> None:
+    """Every page of a multi-page TIFF within the limits and decodable, not just the first."""
+    pages = _tiff_pages(im)
+    if pages > MAX_TIFF_PAGES:
+        raise ValidationError(
+            _("This TIFF has %(pages)s pages; Dossier accepts at most %(limit)s in one scan."),
+            code="too_many_pages",
+            params={"pages": pages, "limit": MAX_TIFF_PAGES},
+        )
+    for frame in range(pages):
+        im.seek(frame)
+        width, height = im.size
+        if width * height > limit:
+            raise _bomb(width, height, limit)
+        if pages > 1 and im.mode not in _PDF_PAGE_MODES:
+            raise ValidationError(
+                _(
+                    "Page %(page)s of this TIFF uses the colour mode %(mode)s, which cannot be "
+                    "kept in a PDF; save it as 8-bit grey or RGB and upload it again."
+                ),
+                code="unsupported_mode",
+                params={"page": frame + 1, "mode": im.mode},
+            )
+        try:
+            im.load()
+        except Exception as exc:
+            raise _corrupt(exc) from exc
+
+
+def is_multipage_tiff(f: FileLike) -> bool:
+    try:
+        with _open_image(f) as im:
+            return _tiff_pages(im) > 1
+    finally:
+        _rewind(f)
+
+
+def tiff_to_pdf(f: FileLike) -> ContentFile:
+    """Every page of a multi-page TIFF in one PDF, at the TIFF's resolution, without its
+    metadata (Pillow writes only the pixels). Run ``validate_scan_file`` first."""
+    try:
+        with _open_image(f) as im:
+            try:  # TIFF resolutions are rationals; a page's size in the PDF follows from them
+                dpi = tuple(float(d) for d in im.info["dpi"][:2])
+                if len(dpi) != 2 or not all(1 <= d <= 10_000 for d in dpi):
+                    raise ValueError(dpi)
+            except (KeyError, TypeError, ValueError, ZeroDivisionError):
+                dpi = (72.0, 72.0)
+            buf = io.BytesIO()
+            # Pillow walks the frames itself, so only one page is decoded at a time.
+            im.save(buf, "PDF", save_all=True, dpi=dpi)
+    finally:
+        _rewind(f)
+    base = os.path.splitext(os.path.basename(getattr(f, "name", None) or ""))[0] or "scan"
+    return ContentFile(buf.getvalue(), name=f"{base}.pdf")
 
 
 def sniff_kind(f: FileLike) -> Literal["pdf", "image"]:
@@ -216,6 +445,7 @@ def validate_scan_file(f: FileLike) -> None:
     renamed HTML page, archive or executable is refused whatever its name says."""
     try:
         if _is_pdf(f):
+            validate_pdf_file(f)
             return
         try:
             validate_image_file(f)

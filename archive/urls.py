@@ -17,6 +17,8 @@ urlpatterns = [
     ),
     path(scan, documents.scan_file, name="scan"),
     path(f"{scan}<slug:variant>/", documents.scan_file, name="scan_variant"),
+    path("scans/<int:pk>/<slug:variant>/", documents.scan_staff, name="scan_staff"),
+    path("documents/<int:record_id>/preview/", documents.document_preview, name="document_preview"),
     path(
         "documents/<int:record_id>/<slug:slug>/", documents.document_detail, name="document_detail"
     ),

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that no middleware reads a request body over the upload limit (see below).
+    "archive.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -136,6 +138,15 @@ DOSSIER_MAX_UPLOAD_BYTES = int(os.environ.get("DOSSIER_MAX_UPLOAD_BYTES", 50 * 1
 # Pillow refuses images above this many pixels (decompression-bomb guard).
 DOSSIER_MAX_IMAGE_PIXELS = int(os.environ.get("DOSSIER_MAX_IMAGE_PIXELS", 80_000_000))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+
+# -- Request body limits (uploads helper) ------------------------------------------------------
+# Form fields other than files: a long translation in rich text fits well within 5 MB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Files above this are streamed to a temporary file instead of held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# archive.middleware.RequestBodyLimitMiddleware answers 413, unread, to any body larger than
+# DOSSIER_MAX_UPLOAD_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE (one upload and its form).
+# -- end of request body limits -----------------------------------------------------------------
 
 # The archive's name as it appears in citations and page titles.
 DOSSIER_ARCHIVE_NAME = os.environ.get(

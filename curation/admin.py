@@ -47,6 +47,20 @@ def image_preview(field_file, *, alt: str = "") -> str:
     return format_html('<img src="{}" alt="{}" class="desk-thumbnail">', field_file.url, alt)
 
 
+def scan_preview(scan: Scan) -> str:
+    """The thumbnail (images, and TIFFs kept as PDFs), linked to the file; a PDF link else.
+    Scan URLs are the permission-checked views (archive:scan_staff), so drafts show too."""
+    if not scan.pk or not scan.file:
+        return "—"
+    if not scan.thumbnail:
+        return format_html('<a href="{}">{}</a>', scan.file.url, _("PDF"))
+    return format_html(
+        '<a href="{}">{}</a>',
+        scan.file.url,
+        image_preview(scan.thumbnail, alt=scan.alt_text or str(scan)),
+    )
+
+
 class DeskAdmin(SimpleHistoryAdmin):
     """Every model admin: a history with differences, and revert for editors only.
 
@@ -218,9 +232,7 @@ class ScanInline(admin.TabularInline):
 
     @admin.display(description=_("preview"))
     def preview(self, obj: Scan) -> str:
-        if obj.pk and obj.kind == Scan.Kind.PDF:
-            return format_html('<a href="{}">PDF</a>', obj.file.url)
-        return image_preview(obj.thumbnail, alt=obj.alt_text)
+        return scan_preview(obj)
 
 
 class TranscriptInline(KnownChoicesAdmin, admin.StackedInline):
@@ -499,7 +511,7 @@ class ScanAdmin(DeskAdmin):
 
     @admin.display(description=_("preview"))
     def preview(self, obj: Scan) -> str:
-        return image_preview(obj.thumbnail, alt=obj.alt_text)
+        return scan_preview(obj)
 
 
 @admin.register(Transcript)

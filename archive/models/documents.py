@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max
+from django.db.models.fields.files import FieldFile, ImageFieldFile
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,14 @@ from archive.dates import DatePrecision, parse_historical_date
 from archive.richtext import RichTextField
 from archive.search.bulk import IndexedQuerySet
 from archive.slugs import unique_slug
-from archive.uploads import make_thumbnail, make_web_image, sniff_kind, validate_scan_upload
+from archive.uploads import (
+    is_multipage_tiff,
+    make_thumbnail,
+    make_web_image,
+    sniff_kind,
+    tiff_to_pdf,
+    validate_scan_upload,
+)
 
 from .base import TimeStamped, reencode_new_image
 
@@ -271,6 +279,48 @@ class Provenance(models.Model):
         )
 
 
+class _ScanFileURL:
+    """A scan file's URL is the view that checks who may see it, never MEDIA_URL: scans of
+    drafts are not public, so the admin's "Currently:" link and thumbnails go through it."""
+
+    VARIANTS = {"file": "original", "web_image": "web", "thumbnail": "thumbnail"}
+
+    @property
+    def url(self) -> str:
+        self._require_file()
+        if self.instance.id is None:  # not saved yet: no URL serves it (the widget checks this)
+            return ""
+        # `id`, not `pk`: on a historical copy of a scan, pk is the history row.
+        return reverse(
+            "archive:scan_staff", args=[self.instance.id, self.VARIANTS[self.field.name]]
+        )
+
+
+class ScanFieldFile(_ScanFileURL, FieldFile):
+    pass
+
+
+class ScanImageFieldFile(_ScanFileURL, ImageFieldFile):
+    pass
+
+
+class ScanFileField(models.FileField):
+    attr_class = ScanFieldFile
+
+    def deconstruct(self):
+        # Only the URL differs from a FileField: nothing for a migration to record.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.FileField", args, kwargs
+
+
+class ScanImageField(models.ImageField):
+    attr_class = ScanImageFieldFile
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.ImageField", args, kwargs
+
+
 class Scan(models.Model):
     """A file of the original: an image of a page, or a PDF of the whole."""
 
@@ -282,7 +332,7 @@ class Scan(models.Model):
         Document, verbose_name=_("document"), on_delete=models.CASCADE, related_name="scans"
     )
     position = models.PositiveIntegerField(_("order"), default=1)
-    file = models.FileField(
+    file = ScanFileField(
         _("file"),
         upload_to="scans/%Y/%m/",
         validators=[validate_scan_upload],
@@ -298,8 +348,8 @@ class Scan(models.Model):
         blank=True,
         help_text=_("What the page shows, for readers who cannot see it."),
     )
-    thumbnail = models.ImageField(upload_to="scans/thumbnails/", blank=True, editable=False)
-    web_image = models.ImageField(upload_to="scans/web/", blank=True, editable=False)
+    thumbnail = ScanImageField(upload_to="scans/thumbnails/", blank=True, editable=False)
+    web_image = ScanImageField(upload_to="scans/web/", blank=True, editable=False)
     width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     file_size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
@@ -321,23 +371,34 @@ class Scan(models.Model):
         super().save(*args, **kwargs)
 
     def _prepare_new_file(self) -> None:
-        """Sniff, re-encode and derive thumbnails for a file just uploaded."""
+        """Sniff, convert or re-encode, and derive thumbnails for a file just uploaded.
+
+        The stored name is the slug of the uploaded name's stem plus the extension of what
+        the bytes are (a PDF named "poly.html" is stored as "poly.pdf"); images get theirs
+        from the re-encoding. A multi-page TIFF becomes one PDF so that no page is lost.
+        """
         upload = self.file.file
+        stem = slugify(self.file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]) or "scan"
         self.kind = sniff_kind(upload)
-        if self.kind == self.Kind.IMAGE:
+        if self.kind == self.Kind.IMAGE and is_multipage_tiff(upload):
+            self.kind = self.Kind.PDF
+            self._derive_images(upload, stem)  # from the first page, for lists and the admin
+            self.file.save(f"{stem}.pdf", tiff_to_pdf(upload), save=False)
+        elif self.kind == self.Kind.IMAGE:
             reencode_new_image(self.file)
-            source = self.file.file
-            stem = slugify(self.file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]) or "scan"
-            thumbnail = make_thumbnail(source)
-            web = make_web_image(source)
-            self.thumbnail.save(
-                f"{stem}-thumb.{thumbnail.name.rsplit('.', 1)[-1]}", thumbnail, False
-            )
-            self.web_image.save(f"{stem}-web.{web.name.rsplit('.', 1)[-1]}", web, False)
-            with Image.open(source) as image:
-                self.width, self.height = image.size
-            source.seek(0)
+            self._derive_images(self.file.file, stem)
+        else:
+            self.file.save(f"{stem}.pdf", upload, save=False)
         self.file_size = self.file.size
+
+    def _derive_images(self, source, stem: str) -> None:
+        thumbnail = make_thumbnail(source)
+        web = make_web_image(source)
+        self.thumbnail.save(f"{stem}-thumb.{thumbnail.name.rsplit('.', 1)[-1]}", thumbnail, False)
+        self.web_image.save(f"{stem}-web.{web.name.rsplit('.', 1)[-1]}", web, False)
+        with Image.open(source) as image:
+            self.width, self.height = image.size
+        source.seek(0)
 
     @property
     def is_image(self) -> bool:

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_safe
 
 from archive import selectors
 from archive.citations import Citation, json_ld_script
-from archive.models import Document
+from archive.models import Document, Scan
+from archive.uploads import UNKNOWN_FILE_TYPE, file_type
 from archive.views.caching import with_validators
 
 CITATION_FORMATS = {
@@ -20,6 +21,11 @@ CITATION_FORMATS = {
 }
 
 SCAN_VARIANTS = ("original", "web", "thumbnail")
+# A scan opened on its own is a sandboxed document with no origin: no script runs (no
+# allow-scripts) and nothing loads (default-src 'none'). Chromium's PDF viewer still shows PDFs
+# under it, inline and in the page's <object>; inline style is allowed only for the browser's
+# own image viewer (which centres the picture with it), and style runs no code.
+SCAN_CONTENT_SECURITY_POLICY = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
 
 
 def _citation(request, record: selectors.DocumentRecord) -> Citation:
@@ -102,13 +108,15 @@ def document_citation(request, record_id: int, fmt: str):
     return response
 
 
-@require_safe
-@xframe_options_sameorigin  # the page shows PDFs in an <object> of the same site
-def scan_file(request, record_id: int, position: int, variant: str = "original"):
-    """A scan file, only while its document is published (MEDIA_URL does not serve scans)."""
-    scan = selectors.scan_for_reader(record_id, position)
-    if scan is None or variant not in SCAN_VARIANTS:
-        raise Http404("No published scan here.")
+def can_view_scans(user) -> bool:
+    """Staff who may view scans see those of every document, drafts included."""
+    return user.is_active and user.is_staff and user.has_perm("archive.view_scan")
+
+
+def _serve_scan(request, scan: Scan, variant: str, *, public: bool) -> FileResponse:
+    """A scan file with headers fixed by what its bytes are, never by its stored name (files
+    stored before that rule may be named anything): the type of its kind, nosniff, and a
+    sandbox so that nothing inside it runs with the site's origin even if opened directly."""
     field = {"original": scan.file, "web": scan.web_image, "thumbnail": scan.thumbnail}[variant]
     if not field:
         raise Http404("This scan has no such image.")
@@ -116,12 +124,74 @@ def scan_file(request, record_id: int, position: int, variant: str = "original")
         handle = field.open("rb")
     except FileNotFoundError as missing:
         raise Http404("The scan's file is missing.") from missing
-    extension = field.name.rsplit(".", 1)[-1].lower() if "." in field.name else "bin"
+    kind = file_type(handle)
     suffix = "" if variant == "original" else f"-{variant}"
     response = FileResponse(
         handle,
-        as_attachment="download" in request.GET,
-        filename=f"document-{record_id}-scan-{position}{suffix}.{extension}",
+        # Bytes of no kind Dossier knows are only ever offered as a download.
+        as_attachment="download" in request.GET or kind == UNKNOWN_FILE_TYPE,
+        filename=f"document-{scan.document.record_id}-scan-{scan.position}{suffix}"
+        f".{kind.extension}",
+        content_type=kind.content_type,
     )
-    response["Cache-Control"] = "public, max-age=300"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = SCAN_CONTENT_SECURITY_POLICY
+    response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
+    return response
+
+
+@require_safe
+@xframe_options_sameorigin  # the page shows PDFs in an <object> of the same site
+def scan_file(request, record_id: int, position: int, variant: str = "original"):
+    """A scan file: to everyone while its document is published, and to staff who may view
+    scans whatever its state (the preview of a draft's page uses the same URLs)."""
+    if variant not in SCAN_VARIANTS:
+        raise Http404("No such scan file.")
+    scan = selectors.scan_for_reader(record_id, position)
+    if scan is not None:
+        return _serve_scan(request, scan, variant, public=True)
+    if can_view_scans(request.user):
+        scan = selectors.scan_for_staff(record_id=record_id, position=position)
+        if scan is not None:
+            return _serve_scan(request, scan, variant, public=False)
+    raise Http404("No published scan here.")
+
+
+@require_safe
+@xframe_options_sameorigin
+def scan_staff(request, pk: int, variant: str):
+    """A scan by its id, for the admin (its file links and thumbnails): staff only."""
+    if variant not in SCAN_VARIANTS or not can_view_scans(request.user):
+        raise Http404("No such scan file.")
+    scan = selectors.scan_for_staff(pk=pk)
+    if scan is None:
+        raise Http404("No such scan file.")
+    return _serve_scan(request, scan, variant, public=False)
+
+
+@require_safe
+def document_preview(request, record_id: int):
+    """The reader's page of any document, drafts included, as it would look published, for
+    staff who may view documents; marked as a preview, never cached, never indexed."""
+    user = request.user
+    if not (user.is_active and user.is_staff and user.has_perm("archive.view_document")):
+        raise Http404("No published document has this record ID.")
+    record = selectors.document_record(record_id, any_status=True)
+    if record is None:
+        raise Http404("No document has this record ID.")
+    document = record.document
+    citation = _citation(request, record)
+    response = render(
+        request,
+        "archive/document_preview.html",
+        {
+            "record": record,
+            "document": document,
+            "citation": citation,
+            "page_url": request.build_absolute_uri(document.get_absolute_url()),
+            "is_preview": True,
+        },
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
     return response

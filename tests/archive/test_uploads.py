@@ -9,16 +9,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageOps
 
 from archive.uploads import (
+    file_type,
     make_thumbnail,
     make_web_image,
     reencode_image,
     sniff_kind,
+    tiff_to_pdf,
     validate_image_file,
     validate_image_upload,
     validate_scan_file,
     validate_scan_upload,
     validate_upload_size,
 )
+from tests.archive import pdf_files
 
 ORIENTATION = 0x0112
 MAKE = 0x010F
@@ -453,3 +456,150 @@ def test_file_position_is_zero_after_size_failure(settings):
     with pytest.raises(ValidationError):
         validate_image_upload(f)
     assert f.tell() == 0
+
+
+# -- PDFs with active content (issue 13, item 1) -------------------------------------------------
+
+JS_ACTION = b"<< /S /JavaScript /JS (app.alert\\(1\\)) >>"
+
+
+@pytest.mark.parametrize(
+    ("content", "found"),
+    [
+        (pdf_files.open_action_javascript_pdf(), "/JS"),
+        # A name spelled with #-escapes is the same name to a viewer: /J#53 is /JS.
+        (pdf_files.build_pdf(catalog=b"/OpenAction << /S /JavaScript /J#53 (x) >>"), "/JS"),
+        (pdf_files.build_pdf(catalog=b"/OpenAction << /S /Launch /F (calc.exe) >>"), "/Launch"),
+        (
+            pdf_files.build_pdf(catalog=b"/OpenAction << /S /SubmitForm /F (http://x.test) >>"),
+            "/SubmitForm",
+        ),
+        (pdf_files.build_pdf(catalog=b"/Names << /JavaScript 4 0 R >>"), "/JavaScript"),
+        (pdf_files.build_pdf(page=b"/AA << /O " + JS_ACTION + b" >>"), "/AA"),
+        (
+            pdf_files.build_pdf(
+                catalog=b"/Names << /EmbeddedFiles << /Names [(payload.exe) 4 0 R] >> >>",
+                extra=(b"<< /Type /Filespec /F (payload.exe) >>",),
+            ),
+            "/EmbeddedFiles",
+        ),
+        (pdf_files.build_pdf(catalog=b"/AcroForm << /Fields [] /XFA 4 0 R >>"), "/XFA"),
+        (
+            pdf_files.build_pdf(page=b"/Annots [4 0 R]", extra=(b"<< /Subtype /RichMedia >>",)),
+            "/RichMedia",
+        ),
+        # Inside a compressed object stream: the bytes "/JavaScript" never appear in the file.
+        (
+            pdf_files.build_pdf_with_object_stream(catalog=b"/OpenAction 4 0 R", packed=JS_ACTION),
+            "/JS",
+        ),
+    ],
+    ids=[
+        "open-action-js",
+        "escaped-name",
+        "launch",
+        "submit-form",
+        "names-javascript",
+        "page-additional-actions",
+        "embedded-files",
+        "xfa",
+        "rich-media",
+        "js-in-object-stream",
+    ],
+)
+def test_pdf_with_active_content_refused_with_what_was_found(content, found):
+    if found == "/JS" and b"ObjStm" in content:  # the test file hides what it carries
+        assert b"JavaScript" not in content and b"/JS" not in content
+    f = upload(content, "scan.pdf", "application/pdf")
+    with pytest.raises(ValidationError) as excinfo:
+        validate_scan_upload(f)
+    assert excinfo.value.code == "pdf_active_content"
+    assert found in " ".join(excinfo.value.messages)
+    assert f.tell() == 0
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pdf_files.image_pdf(pages=3),
+        # Opening at a page and linking to a web address are not active content.
+        pdf_files.build_pdf(catalog=b"/OpenAction [3 0 R /Fit]"),
+        pdf_files.build_pdf(
+            page=b"/Annots [4 0 R]",
+            extra=(
+                b"<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] "
+                b"/A << /S /URI /URI (https://digitalarchive.example/) >> >>",
+            ),
+        ),
+    ],
+    ids=["scanner-pdf", "open-at-page", "uri-link"],
+)
+def test_plain_pdfs_still_accepted_and_typed_as_pdf(content):
+    f = upload(content, "scan.html", "text/html")
+    validate_scan_upload(f)
+    assert file_type(f).content_type == "application/pdf"
+
+
+def test_pdf_that_cannot_be_parsed_refused_as_damaged():
+    """Header and end marker are not enough: a script between them is not a PDF."""
+    content = b"%PDF-1.7\n" + pdf_files.JS_PAYLOAD + b"\n%%EOF\n"
+    assert error_code(validate_scan_file, upload(content, "viewer.js")) == "corrupt"
+
+
+# -- what a stored file is -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type", "extension"),
+    [
+        (pdf_files.polyglot(pdf_files.HTML_PAYLOAD), "application/pdf", "pdf"),
+        (image_bytes("JPEG"), "image/jpeg", "jpg"),
+        (image_bytes("PNG"), "image/png", "png"),
+        (image_bytes("GIF"), "image/gif", "gif"),
+        (image_bytes("WEBP"), "image/webp", "webp"),
+        (image_bytes("TIFF"), "image/tiff", "tif"),
+        (b"<html><script>alert(1)</script></html>", "application/octet-stream", "bin"),
+        (pdf_files.SVG_PAYLOAD, "application/octet-stream", "bin"),
+    ],
+)
+def test_file_type_comes_from_the_bytes(content, content_type, extension):
+    kind = file_type(upload(content, "whatever.html", "text/html"))
+    assert (kind.content_type, kind.extension) == (content_type, extension)
+
+
+# -- multi-page TIFFs ----------------------------------------------------------------------------
+
+PAGE_COLOURS = ("red", "green", "blue")
+
+
+def three_page_tiff(mode: str = "RGB") -> bytes:
+    pages = [Image.new(mode, (40, 60), colour) for colour in PAGE_COLOURS]
+    buf = io.BytesIO()
+    pages[0].save(buf, "TIFF", save_all=True, append_images=pages[1:], dpi=(300, 300))
+    return buf.getvalue()
+
+
+def test_multipage_tiff_becomes_a_pdf_with_every_page():
+    from pypdf import PdfReader
+
+    f = upload(three_page_tiff(), "letter.tif", "image/tiff")
+    validate_scan_upload(f)
+    pdf = tiff_to_pdf(f)
+    reader = PdfReader(io.BytesIO(pdf.read()))
+    assert len(reader.pages) == 3
+    # Each page keeps its own pixels: the image on page n is the n-th page's colour.
+    # (Pillow stores them as JPEG, so compare the dominant channel, not exact values.)
+    pixels = [page.images[0].image.convert("RGB").getpixel((5, 5)) for page in reader.pages]
+    assert [pixel.index(max(pixel)) for pixel in pixels] == [0, 1, 2]
+    # At the scan's 300 dpi, 40 pixels are 9.6 points wide.
+    assert float(reader.pages[0].mediabox.width) == pytest.approx(9.6)
+
+
+def test_multipage_tiff_with_a_page_over_the_pixel_limit_refused(settings):
+    settings.DOSSIER_MAX_IMAGE_PIXELS = 10_000
+    pages = [Image.new("L", (50, 50)), Image.new("L", (500, 500))]
+    buf = io.BytesIO()
+    pages[0].save(buf, "TIFF", save_all=True, append_images=pages[1:])
+    assert error_code(validate_scan_file, upload(buf.getvalue(), "two.tif")) == (
+        "decompression_bomb"
+    )
