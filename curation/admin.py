@@ -1,7 +1,7 @@
 """The editors' desk: one admin room for every record in the archive."""
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import Count
@@ -55,10 +55,20 @@ class DeskAdmin(SimpleHistoryAdmin):
     """Every model admin: a history with differences, and revert for editors only.
 
     `workflow_fields` change only through curation.services; a revert restores
-    the other fields of an old version and keeps these as they are now.
+    the other fields of an old version and keeps these as they are now. Every
+    change form refuses a save made from a stale copy (ConcurrencyForm); its
+    hidden token joins the first fieldset when an admin lists its own fields.
     """
 
+    form = ConcurrencyForm
     workflow_fields: tuple[str, ...] = ()
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if TOKEN in flatten_fieldsets(fieldsets):
+            return fieldsets
+        (name, options), *others = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], TOKEN]}), *others]
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
@@ -194,6 +204,7 @@ class CollectionAdmin(DeskAdmin):
 
 class ProvenanceInline(admin.StackedInline):
     model = Provenance
+    form = InlineConcurrencyForm
     extra = 1
     max_num = 1
     can_delete = False
@@ -202,8 +213,9 @@ class ProvenanceInline(admin.StackedInline):
 
 class ScanInline(admin.TabularInline):
     model = Scan
+    form = InlineConcurrencyForm
     extra = 0
-    fields = ["position", "file", "preview", "label", "alt_text"]
+    fields = ["position", "file", "preview", "label", "alt_text", TOKEN]
     readonly_fields = ["preview"]
 
     @admin.display(description=_("preview"))
@@ -216,6 +228,7 @@ class ScanInline(admin.TabularInline):
 class TranscriptInline(admin.StackedInline):
     formfield_overrides = RICH_TEXT_EDITOR
     model = Transcript
+    form = InlineConcurrencyForm
     extra = 0
     autocomplete_fields = ["language"]
 
@@ -308,7 +321,6 @@ class DocumentAdmin(DeskAdmin):
     ]
     date_hierarchy = "date_earliest"
     ordering = ["-updated_at"]
-    form = ConcurrencyForm
     actions = ["publish_selected", "unpublish_selected"]
     workflow_fields = (
         "status",
@@ -488,7 +500,6 @@ class TranscriptAdmin(DeskAdmin):
 @admin.register(Translation)
 class TranslationAdmin(DeskAdmin):
     formfield_overrides = RICH_TEXT_EDITOR
-    form = ConcurrencyForm
     list_display = ["document", "language", "state", "credit_line", "updated_at"]
     list_select_related = ["document", "language"]
     list_filter = ["state", "language"]

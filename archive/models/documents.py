@@ -280,6 +280,7 @@ class Provenance(models.Model):
     )
     acquisition_note = models.TextField(_("acquisition"), blank=True)
     declassification_note = models.TextField(_("declassification"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("provenance")
@@ -329,6 +330,7 @@ class Scan(models.Model):
     width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     file_size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["document", "position"]
