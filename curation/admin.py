@@ -32,7 +32,12 @@ from archive.models import (
 )
 from archive.richtext import RichTextField
 from curation import services
-from curation.forms import TOKEN, ConcurrencyForm, InlineConcurrencyForm
+from curation.forms import (
+    TOKEN,
+    ChangelistConcurrencyForm,
+    ConcurrencyForm,
+    InlineConcurrencyForm,
+)
 from curation.widgets import RichTextWidget
 
 # Rich-text fields get the formatting editor; the server still sanitizes whatever arrives.
@@ -58,6 +63,7 @@ class DeskAdmin(SimpleHistoryAdmin):
     the other fields of an old version and keeps these as they are now. Every
     change form refuses a save made from a stale copy (ConcurrencyForm); its
     hidden token joins the first fieldset when an admin lists its own fields.
+    Rows of an editable change list are guarded the same way.
     """
 
     form = ConcurrencyForm
@@ -69,6 +75,9 @@ class DeskAdmin(SimpleHistoryAdmin):
             return fieldsets
         (name, options), *others = fieldsets
         return [(name, {**options, "fields": [*options["fields"], TOKEN]}), *others]
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, **{"form": ChangelistConcurrencyForm, **kwargs})
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":

@@ -10,7 +10,7 @@ from archive.models import Document, Translation
 from curation.forms import TOKEN
 from curation.models import HISTORY_M2M_FIELDS
 from tests import factories
-from tests.curation.admin_forms import admin_form_data
+from tests.curation.admin_forms import admin_form_data, changelist_form_data
 from tests.curation.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -262,3 +262,63 @@ def test_a_stale_inline_row_is_refused_on_every_inline(editor, second_editor, pa
     assert "(by edith)" in errors and f"changed meanwhile: {label(inline.model, field)}" in errors
     row.refresh_from_db()
     assert their_text in getattr(row, field)
+
+
+EDITABLE_LISTS = [model for model, model_admin in DESK_ADMINS.items() if model_admin.list_editable]
+
+
+def changelist_url(model) -> str:
+    return reverse(f"admin:archive_{model._meta.model_name}_changelist")
+
+
+def another_value(value):
+    return not value if isinstance(value, bool) else value + 1
+
+
+def test_some_lists_are_editable():
+    assert EDITABLE_LISTS
+
+
+@pytest.mark.parametrize("model", EDITABLE_LISTS, ids=lambda model: model.__name__)
+def test_a_stale_row_of_an_editable_list_is_refused(editor, second_editor, model):
+    obj = make(model)
+    first, last = DESK_ADMINS[model].list_editable[0], DESK_ADMINS[model].list_editable[-1]
+    mine_client, theirs_client = client_for(second_editor), client_for(editor)
+    mine = mine_client.get(changelist_url(model))
+    theirs = theirs_client.get(change_url(obj))
+    their_value = another_value(getattr(obj, first))
+    theirs_client.post(change_url(obj), admin_form_data(theirs, **{first: their_value}))
+
+    (row,) = [f for f in mine.context["cl"].formset.forms if f.instance.pk == obj.pk]
+    # Another field where there is one; else another value of the same field.
+    mine_value = another_value(their_value if first == last else getattr(obj, last))
+    data = changelist_form_data(mine, **{row.add_prefix(last): mine_value})
+    response = mine_client.post(changelist_url(model), data)
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "was changed by someone else since you opened this list (by edith)" in text
+    assert f"changed meanwhile: {label(model, first)}" in text
+    obj.refresh_from_db()
+    assert getattr(obj, first) == their_value
+
+
+@pytest.mark.parametrize("model", EDITABLE_LISTS, ids=lambda model: model.__name__)
+def test_rows_left_alone_in_an_editable_list_keep_a_colleagues_change(editor, second_editor, model):
+    obj, other = make(model), make(model)
+    field = DESK_ADMINS[model].list_editable[0]
+    mine_client, theirs_client = client_for(second_editor), client_for(editor)
+    mine = mine_client.get(changelist_url(model))
+    theirs = theirs_client.get(change_url(obj))
+    their_value = another_value(getattr(obj, field))
+    theirs_client.post(change_url(obj), admin_form_data(theirs, **{field: their_value}))
+
+    (row,) = [f for f in mine.context["cl"].formset.forms if f.instance.pk == other.pk]
+    mine_value = another_value(getattr(other, field))
+    data = changelist_form_data(mine, **{row.add_prefix(field): mine_value})
+    response = mine_client.post(changelist_url(model), data)
+
+    assert response.status_code == 302
+    obj.refresh_from_db()
+    other.refresh_from_db()
+    assert (getattr(obj, field), getattr(other, field)) == (their_value, mine_value)
