@@ -322,3 +322,38 @@ def test_documents_added_at_once_each_get_their_own_record_id(sqlite_site):
         ).fetchall()
     assert len(rows) == attempted
     assert len({record_id for (record_id,) in rows}) == attempted
+
+
+def test_editors_saving_the_same_document_at_once_one_wins_the_others_are_told(sqlite_site):
+    base_url, database = sqlite_site
+    with sqlite3.connect(database) as db:
+        (pk,) = db.execute("SELECT id FROM archive_document WHERE title = 'Document 0'").fetchone()
+    path = f"/admin/archive/document/{pk}/change/"
+    browsers = [Browser(base_url) for _ in range(WRITERS)]
+    forms = []
+    for n, browser in enumerate(browsers):
+        browser.log_in(f"writer{n}")
+        forms.append(form_fields(browser.request(path)[1], "document_form"))
+    outcomes: Counter = Counter()
+    saved = []
+
+    def save(n: int):
+        data = {**forms[n], "summary": f"Same document, writer {n}."}
+        status, html, _ = browsers[n].request(path, data)
+        if status == 302:
+            outcomes["saved"] += 1
+            saved.append(data["summary"])
+        elif status == 200 and "was changed by someone else while you were editing it" in html:
+            outcomes["refused with a reason"] += 1
+        else:
+            outcomes[f"save {status}"] += 1
+
+    run_together([lambda n=n: save(n) for n in range(WRITERS)], reader_jobs(base_url, outcomes))
+    print("\nsame document at once on SQLite:", report(outcomes, WRITERS))
+
+    assert outcomes["saved"] == 1, report(outcomes, WRITERS)
+    assert outcomes["refused with a reason"] == WRITERS - 1, report(outcomes, WRITERS)
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT summary FROM archive_document WHERE id = ?", [pk]).fetchone() == (
+            saved[0],
+        )
