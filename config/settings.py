@@ -99,6 +99,22 @@ DATABASES = {
     )
 }
 
+# --- SQLite under concurrent editors (issue 13, item 3) ---------------------
+# Without these, two editors saving at once get "database is locked" and lose
+# the save. WAL lets readers carry on beside the one writer; IMMEDIATE takes the
+# write lock when a transaction begins, so no transaction fails halfway through
+# upgrading a read lock; the busy timeout (seconds) is how long a save waits for
+# its turn. PostgreSQL (DATABASE_URL) needs none of this.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
+# -----------------------------------------------------------------------------
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

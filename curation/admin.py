@@ -1,7 +1,7 @@
 """The editors' desk: one admin room for every record in the archive."""
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import Count, F
@@ -33,7 +33,12 @@ from archive.models import (
 from archive.richtext import RichTextField
 from curation import services
 from curation.autocomplete import KnownChoicesAdmin
-from curation.forms import TOKEN, ConcurrencyForm, InlineConcurrencyForm
+from curation.forms import (
+    TOKEN,
+    ChangelistConcurrencyForm,
+    ConcurrencyForm,
+    InlineConcurrencyForm,
+)
 from curation.widgets import RichTextWidget
 
 # Rich-text fields get the formatting editor; the server still sanitizes whatever arrives.
@@ -65,10 +70,24 @@ class DeskAdmin(SimpleHistoryAdmin):
     """Every model admin: a history with differences, and revert for editors only.
 
     `workflow_fields` change only through curation.services; a revert restores
-    the other fields of an old version and keeps these as they are now.
+    the other fields of an old version and keeps these as they are now. Every
+    change form refuses a save made from a stale copy (ConcurrencyForm); its
+    hidden token joins the first fieldset when an admin lists its own fields.
+    Rows of an editable change list are guarded the same way.
     """
 
+    form = ConcurrencyForm
     workflow_fields: tuple[str, ...] = ()
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if TOKEN in flatten_fieldsets(fieldsets):
+            return fieldsets
+        (name, options), *others = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], TOKEN]}), *others]
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, **{"form": ChangelistConcurrencyForm, **kwargs})
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
@@ -215,6 +234,7 @@ class CollectionAdmin(DeskAdmin):
 
 class ProvenanceInline(KnownChoicesAdmin, admin.StackedInline):
     model = Provenance
+    form = InlineConcurrencyForm
     extra = 1
     max_num = 1
     can_delete = False
@@ -226,8 +246,9 @@ class ProvenanceInline(KnownChoicesAdmin, admin.StackedInline):
 
 class ScanInline(admin.TabularInline):
     model = Scan
+    form = InlineConcurrencyForm
     extra = 0
-    fields = ["position", "file", "preview", "label", "alt_text"]
+    fields = ["position", "file", "preview", "label", "alt_text", TOKEN]
     readonly_fields = ["preview"]
 
     @admin.display(description=_("preview"))
@@ -238,6 +259,7 @@ class ScanInline(admin.TabularInline):
 class TranscriptInline(KnownChoicesAdmin, admin.StackedInline):
     formfield_overrides = RICH_TEXT_EDITOR
     model = Transcript
+    form = InlineConcurrencyForm
     extra = 0
     autocomplete_fields = ["language"]
 
@@ -335,7 +357,6 @@ class DocumentAdmin(KnownChoicesAdmin, DeskAdmin):
     ]
     date_hierarchy = "date_earliest"
     ordering = ["-updated_at"]
-    form = ConcurrencyForm
     actions = ["publish_selected", "unpublish_selected"]
     workflow_fields = (
         "status",
@@ -527,7 +548,6 @@ class TranscriptAdmin(DeskAdmin):
 @admin.register(Translation)
 class TranslationAdmin(DeskAdmin):
     formfield_overrides = RICH_TEXT_EDITOR
-    form = ConcurrencyForm
     list_display = ["document", "language", "state", "credit_line", "updated_at"]
     list_select_related = ["document", "language"]
     list_filter = ["state", "language"]

@@ -123,6 +123,59 @@ class InlineConcurrencyForm(ConcurrencyForm):
     check_unchanged = False
 
 
+class ChangelistConcurrencyForm(forms.ModelForm):
+    """A row of an editable change list, refused if someone changed it since the list opened.
+
+    Each field also sends back the value the list showed (`show_hidden_initial`), so
+    a row the editor left alone is not saved at all, and a row they changed is
+    refused when a field it would write no longer holds the value they saw.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.show_hidden_initial = True
+
+    def _shown(self, name: str):
+        field = self.fields[name]
+        raw = self._widget_data_value(field.hidden_widget(), self[name].html_initial_name)
+        try:
+            return field.to_python(raw)
+        except ValidationError:
+            return None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None or not self.has_changed():
+            return cleaned
+        moved = [
+            name
+            for name, field in self.fields.items()
+            if field.show_hidden_initial
+            and field.has_changed(self[name].initial, self._shown(name))
+        ]
+        if moved:
+            message = stale_row_message(self.instance, [self.fields[n].label for n in moved])
+            for name in moved:
+                self.add_error(name, message)
+        return cleaned
+
+
+def stale_row_message(instance, fields: list[str]) -> str:
+    newest = instance.history.select_related("history_user").order_by("-history_date").first()
+    user = newest.history_user if newest else None
+    return _(
+        "%(what)s “%(obj)s” was changed by someone else since you opened this list "
+        "(by %(user)s); changed meanwhile: %(fields)s. Your changes to it were not saved. "
+        "Reload the list, then make your changes again."
+    ) % {
+        "what": capfirst(str(instance._meta.verbose_name)),
+        "obj": instance,
+        "user": user.get_username() if user else _("an automatic task"),
+        "fields": ", ".join(str(capfirst(f)) for f in fields),
+    }
+
+
 class CommentForm(forms.Form):
     comment = forms.CharField(
         label=gettext_lazy("Comment"),

@@ -20,6 +20,8 @@ class Authority(models.Model):
     """
 
     slug = models.SlugField(_("slug"), max_length=100, unique=True, blank=True)
+    # What the admin's concurrency guard compares: a save from a stale form is refused.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         abstract = True

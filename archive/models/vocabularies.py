@@ -18,6 +18,7 @@ class Language(models.Model):
         help_text=_("ISO 639 code: ISO 639-1 where one exists (zh, ru, vi, en), else ISO 639-3."),
     )
     name = models.CharField(_("name"), max_length=100, unique=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["name"]

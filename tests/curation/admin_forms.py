@@ -35,3 +35,17 @@ def admin_form_data(response, **changes) -> dict:
             _add(data, form)
     data.update(changes)
     return data
+
+
+def changelist_form_data(response, **changes) -> dict:
+    """An editable change list's rows as rendered (shown values too), then `changes` applied."""
+    formset = response.context["cl"].formset
+    data = {"_save": "Save", "action": ""}
+    _add(data, formset.management_form)
+    for form in formset.forms:
+        _add(data, form)
+        for name, field in form.fields.items():
+            if field.show_hidden_initial:
+                data[form[name].html_initial_name] = _plain(form[name].initial)
+    data.update(changes)
+    return data
