@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from archive import models
 from tests import factories
+from tests.curation.admin_forms import changelist_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -219,16 +220,11 @@ def test_curator_orders_sub_collections_in_the_changelist_and_readers_see_that_o
     other = factories.CollectionFactory(title="Another top-level collection")
     wanted = {other: 1, parent: 2, gamma: 1, alpha: 2, beta: 3}
 
-    rows = list(
-        superuser_client.get(admin_url(models.Collection, "changelist")).context["cl"].result_list
+    changelist = superuser_client.get(admin_url(models.Collection, "changelist"))
+    rows = list(changelist.context["cl"].result_list)
+    data = changelist_form_data(
+        changelist, **{f"form-{n}-position": wanted[row] for n, row in enumerate(rows)}
     )
-    data = {"form-TOTAL_FORMS": len(rows), "form-INITIAL_FORMS": len(rows), "_save": "Save"}
-    for n, row in enumerate(rows):
-        data |= {
-            f"form-{n}-id": row.pk,
-            f"form-{n}-position": wanted[row],
-            f"form-{n}-active": "on",
-        }
     response = superuser_client.post(admin_url(models.Collection, "changelist"), data)
     assert response.status_code == 302
 
