@@ -452,6 +452,12 @@ class DocumentAdmin(KnownChoicesAdmin, DeskAdmin):
         except (Document.DoesNotExist, ValidationError, ValueError):
             return None
 
+    def get_view_on_site_url(self, obj=None):
+        """A draft has no public page yet: "View on site" opens the staff preview instead."""
+        if obj is not None and obj.status == Document.Status.DRAFT:
+            return reverse("archive:document_preview", args=[obj.record_id])
+        return super().get_view_on_site_url(obj)
+
     @admin.display(description=_("publishing"))
     def publication_link(self, obj: Document) -> str:
         if not obj.pk:

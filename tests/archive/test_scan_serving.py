@@ -302,6 +302,8 @@ def test_preview_of_a_draft_for_staff_only(archivist_client, draft_scans):
     # The document's change page links to it.
     change = archivist_client.get(reverse("admin:archive_document_change", args=[draft.pk]))
     assert f'href="{url}"' in change.text
+    # and so does its "View on site", which for a draft has no public page to open.
+    assert f'<a href="{url}" class="viewsitelink">' in change.text
 
     assert _anonymous().get(url).status_code == 404
     assert _anonymous().get(draft.get_absolute_url()).status_code == 404
