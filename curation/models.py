@@ -13,6 +13,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history import register
 from simple_history.models import HistoricalRecords
+from simple_history.signals import (
+    post_create_historical_m2m_records,
+    pre_create_historical_m2m_records,
+)
 
 from archive import models as archive
 
@@ -110,13 +114,33 @@ class ChangesOnlyHistory(HistoricalRecords):
             if getattr(latest, field.attname) != getattr(instance, field.attname):
                 return False
         for field in self.get_m2m_fields_from_model(self.cls):
-            version_model = self.m2m_models[field]  # shared by every model's records
-            own, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-            now = field.remote_field.through.objects.filter(**{own: instance.pk})
-            then = version_model.objects.filter(history=latest)
-            if set(now.values_list(target, flat=True)) != set(then.values_list(target, flat=True)):
+            now = {row[field.m2m_reverse_field_name() + "_id"] for row in _links(instance, field)}
+            then = self.m2m_models[field].objects.filter(history=latest)  # shared dict: by field
+            if now != set(then.values_list(field.m2m_reverse_field_name(), flat=True)):
                 return False
         return True
+
+    def create_historical_record_m2ms(self, history_instance, instance):
+        """As simple-history's, reading the links through `_links`."""
+        for field in history_instance._history_m2m_fields:
+            version_model = self.m2m_models[field]
+            links = _links(instance, field)
+            rows = [version_model(history=history_instance, **row) for row in links]
+            pre_create_historical_m2m_records.send(
+                sender=version_model,
+                rows=rows,
+                history_instance=history_instance,
+                instance=instance,
+                field=field,
+            )
+            created = version_model.objects.bulk_create(rows)
+            post_create_historical_m2m_records.send(
+                sender=version_model,
+                created_rows=created,
+                history_instance=history_instance,
+                instance=instance,
+                field=field,
+            )
 
     def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
         field = self.cls._meta.get_field(attr)
@@ -142,7 +166,23 @@ class ChangesOnlyHistory(HistoricalRecords):
         reason = Truncator(gettext("Linked or unlinked from “%(record)s”") % {"record": instance})
         for other in self.cls._default_manager.filter(pk__in=pk_set or ()):
             other._change_reason = reason.chars(100)
+            other._history_mirrored = () if reverse else (field,)
             self.create_historical_record(other, "~")
+
+
+def _links(instance, field) -> list[dict]:
+    """The rows of `field`'s through table for `instance`, as {column: value}.
+
+    Django writes the mirror rows of a symmetrical link (B to A for A to B) only after
+    m2m_changed, so for the far side of such a change they are read the other way round.
+    """
+    through = field.remote_field.through
+    own, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    if field in instance.__dict__.get("_history_mirrored", ()):
+        rows = through.objects.filter(**{target: instance.pk}).values_list("pk", own)
+    else:
+        rows = through.objects.filter(**{own: instance.pk}).values_list("pk", target)
+    return [{"id": pk, f"{own}_id": instance.pk, f"{target}_id": other} for pk, other in rows]
 
 
 def record_version(instance, *, created: bool) -> None:

@@ -291,3 +291,30 @@ def test_the_form_sees_a_whitespace_only_difference_as_no_change():
     field = RichTextField().formfield()
     assert not field.has_changed("<p>One.</p>\n", "<p>One.</p>")
     assert field.has_changed("<p>One.</p>", "<p>One!</p>")
+
+
+@pytest.mark.django_db
+def test_the_upgrade_brings_stored_text_into_normal_form():
+    """Rows written before the normal form are rewritten once, so the first save after the
+    upgrade has nothing to change."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from archive.models import Collection, Translation
+    from tests import factories
+
+    translation = factories.TranslationFactory()
+    collection = factories.CollectionFactory()
+    Translation.objects.filter(pk=translation.pk).update(
+        body="<p>One.</p>\r\n<p>Two.</p>\n", approved_body=" <p>One.</p>\n"
+    )
+    Collection.objects.filter(pk=collection.pk).update(description="<p>About.</p>\n")
+
+    import_module("archive.migrations.0006_normalize_rich_text").normalize(apps, None)
+
+    translation.refresh_from_db()
+    collection.refresh_from_db()
+    assert translation.body == "<p>One.</p>\n<p>Two.</p>"
+    assert translation.approved_body == "<p>One.</p>"
+    assert collection.description == "<p>About.</p>"

@@ -249,3 +249,66 @@ def test_a_revert_runs_in_its_own_transaction(editor, document):
     assert client.post(revert_url(document, first), admin_form_data(opened)).status_code == 302
     document.refresh_from_db()
     assert document.title == first.title
+
+
+def test_a_revert_restores_the_versions_links(editor_client, editor, archivist, document):
+    """Places, topics and collections are part of a version: a revert brings them back."""
+    kept = {
+        "places": factories.PlaceFactory.create_batch(2),
+        "topics": [factories.TopicFactory()],
+        "collections": [factories.CollectionFactory()],
+    }
+    for name, values in kept.items():
+        getattr(document, name).set(values)
+    version = document.history.first()
+    document._history_user = archivist
+    document.places.set([factories.PlaceFactory()])
+    document.topics.clear()
+    document.collections.set([factories.CollectionFactory()])
+
+    opened = editor_client.get(revert_url(document, version))
+    assert sorted(opened.context["adminform"].form["topics"].value()) == [kept["topics"][0].pk]
+    response = editor_client.post(revert_url(document, version), admin_form_data(opened))
+    assert response.status_code == 302
+
+    for name, values in kept.items():
+        assert set(getattr(document, name).all()) == set(values), name
+    latest = document.history.first()
+    assert (latest.history_user, latest.history_change_reason) == (
+        editor,
+        f"Reverted to version {version.history_id}",
+    )
+    assert latest.diff_against(version).changed_fields == []
+
+
+def test_linking_a_related_document_is_kept_on_both_sides(editor_client, editor, document):
+    """A related-documents link goes both ways, so both records' histories show it when it
+    is made, and saving the other record later records no change it did not make."""
+    other = factories.DocumentFactory()
+    opened = editor_client.get(change_url(document))
+    editor_client.post(change_url(document), admin_form_data(opened, related_documents=[other.pk]))
+    latest = other.history.first()
+    assert list(latest.related_documents.values_list("to_document", flat=True)) == [document.pk]
+    assert latest.history_user == editor
+
+    versions = other.history.count()
+    opened = editor_client.get(change_url(other))
+    assert editor_client.post(change_url(other), admin_form_data(opened)).status_code == 302
+    assert other.history.count() == versions
+
+
+def test_adding_a_link_that_exists_keeps_no_version(document):
+    topic = factories.TopicFactory()
+    document.topics.add(topic)
+    versions = document.history.count()
+    document.topics.add(topic)
+    document.places.clear()
+    assert document.history.count() == versions
+
+
+def test_linking_from_the_other_side_is_kept_on_the_document(editor, document):
+    topic = factories.TopicFactory()
+    topic._history_user = editor
+    topic.documents.add(document)
+    latest = document.history.first()
+    assert list(latest.topics.values_list("topic", flat=True)) == [topic.pk]
