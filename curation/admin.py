@@ -572,7 +572,7 @@ class TranslationAdmin(DeskAdmin):
         TOKEN,
     ]
     readonly_fields = ["state_and_review", "approved_at"]
-    workflow_fields = ("state", "approved_body", "approved_at")
+    workflow_fields = ("state", "approved_body", "approved_at", "approved_credit")
 
     @admin.display(description=_("review state"))
     def state_and_review(self, obj: Translation) -> str:

@@ -209,7 +209,7 @@ HISTORY_M2M_FIELDS: dict[type[models.Model], list[str]] = {
     archive.Provenance: [],
     archive.Scan: [],
     archive.Transcript: [],
-    archive.Translation: ["translators"],
+    archive.Translation: ["translators", "approved_translators"],
     archive.Collection: ["related_collections"],
     archive.Agent: [],
     archive.Place: [],

@@ -101,7 +101,9 @@ def _documents_of(instance) -> list[int]:
 
     if isinstance(instance, Translator):
         return list(
-            Translation.objects.filter(translators=instance).values_list("document_id", flat=True)
+            Translation.objects.filter(approved_translators=instance).values_list(
+                "document_id", flat=True
+            )
         )
     related = "documents_created" if isinstance(instance, Agent) else "documents"
     return list(getattr(instance, related).values_list("pk", flat=True))
@@ -179,7 +181,7 @@ def connect() -> None:
         )
     m2m_changed.connect(
         _translators_changed,
-        sender=Translation.translators.through,
+        sender=Translation.approved_translators.through,
         dispatch_uid="search_m2m_translators",
     )
     for model in (Agent, Collection, Funder, Place, Topic, Translator):
