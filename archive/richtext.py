@@ -105,10 +105,11 @@ class RichTextFormField(forms.CharField):
 
 
 class RichTextField(models.TextField):
-    """A TextField whose value is sanitized (to normal form) in ``pre_save``.
+    """A TextField whose value is sanitized (to normal form) whichever way it is written.
 
-    ``pre_save`` runs for ``save()``, forms, the admin and ``bulk_create``; it does *not* run
-    for ``QuerySet.update()`` or ``bulk_update()``, so sanitize those values yourself.
+    ``pre_save`` (``save()``, forms, the admin, ``bulk_create``) also puts the clean value
+    on the instance; ``get_db_prep_save`` covers ``QuerySet.update()`` and ``bulk_update()``,
+    which skip ``pre_save``.
     """
 
     description = "Sanitized rich text (HTML)"
@@ -133,6 +134,11 @@ class RichTextField(models.TextField):
         cleaned = sanitize_html(value)
         setattr(model_instance, self.attname, cleaned)
         return cleaned
+
+    def get_db_prep_save(self, value, connection):
+        if isinstance(value, str):
+            value = sanitize_html(value)
+        return super().get_db_prep_save(value, connection)
 
 
 # Elements that start a new line in the plain-text rendering.

@@ -300,16 +300,21 @@ def test_the_upgrade_brings_stored_text_into_normal_form():
     from importlib import import_module
 
     from django.apps import apps
+    from django.db import connection
 
-    from archive.models import Collection, Translation
     from tests import factories
 
     translation = factories.TranslationFactory()
     collection = factories.CollectionFactory()
-    Translation.objects.filter(pk=translation.pk).update(
-        body="<p>One.</p>\r\n<p>Two.</p>\n", approved_body=" <p>One.</p>\n"
-    )
-    Collection.objects.filter(pk=collection.pk).update(description="<p>About.</p>\n")
+    with connection.cursor() as cursor:  # as older code wrote them
+        cursor.execute(
+            "UPDATE archive_translation SET body = %s, approved_body = %s WHERE id = %s",
+            ["<p>One.</p>\r\n<p>Two.</p>\n", " <p>One.</p>\n", translation.pk],
+        )
+        cursor.execute(
+            "UPDATE archive_collection SET description = %s WHERE id = %s",
+            ["<p>About.</p>\n", collection.pk],
+        )
 
     import_module("archive.migrations.0006_normalize_rich_text").normalize(apps, None)
 
@@ -318,3 +323,21 @@ def test_the_upgrade_brings_stored_text_into_normal_form():
     assert translation.body == "<p>One.</p>\n<p>Two.</p>"
     assert translation.approved_body == "<p>One.</p>"
     assert collection.description == "<p>About.</p>"
+
+
+@pytest.mark.django_db
+def test_bulk_writes_are_sanitized_too():
+    """``update()`` and ``bulk_update()`` skip ``pre_save``; the stored text is still clean."""
+    from archive.models import Collection, Translation
+    from tests import factories
+
+    translation = factories.TranslationFactory()
+    Translation.objects.filter(pk=translation.pk).update(body="<p>Hi<script>x()</script></p>\n")
+    translation.refresh_from_db()
+    assert translation.body == "<p>Hi</p>"
+
+    collection = factories.CollectionFactory()
+    collection.description = '<p onclick="x()">About</p>\r\n'
+    Collection.objects.bulk_update([collection], ["description"])
+    collection.refresh_from_db()
+    assert collection.description == "<p>About</p>"

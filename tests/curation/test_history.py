@@ -312,3 +312,64 @@ def test_linking_from_the_other_side_is_kept_on_the_document(editor, document):
     topic.documents.add(document)
     latest = document.history.first()
     assert list(latest.topics.values_list("topic", flat=True)) == [topic.pk]
+
+
+def changelist_form_data(response, **changes) -> dict:
+    """The changelist's editable rows as rendered, then `changes` applied (list_editable)."""
+    formset = response.context["cl"].formset
+    data = {"_save": "Save"}
+    for form in [formset.management_form, *formset.forms]:
+        for name in form.fields:
+            value = form[name].value()
+            if isinstance(value, bool):
+                if value:
+                    data[form.add_prefix(name)] = "on"
+            elif value is not None:
+                data[form.add_prefix(name)] = getattr(value, "pk", value)
+    data.update(changes)
+    return data
+
+
+def test_list_editable_saves_keep_one_version_each_with_the_user(editor_client, editor):
+    from archive.models import Classification, Collection
+
+    collections = factories.CollectionFactory.create_batch(2, featured=False, active=True)
+    url = reverse("admin:archive_collection_changelist")
+    opened = editor_client.get(url)
+    rows = {f.instance.pk: f.prefix for f in opened.context["cl"].formset.forms}
+    data = changelist_form_data(opened)
+    data[f"{rows[collections[0].pk]}-featured"] = "on"
+    data.pop(f"{rows[collections[1].pk]}-active")
+    assert editor_client.post(url, data).status_code == 302
+
+    for collection, field in zip(collections, ["featured", "active"], strict=True):
+        latest = Collection.history.filter(id=collection.pk).first()
+        assert latest.history_user == editor
+        assert latest.diff_against(latest.prev_record).changed_fields == [field]
+    assert Collection.history.count() == 4  # created twice, changed twice
+
+    secret = factories.ClassificationFactory(name="Secret", rank=1)
+    url = reverse("admin:archive_classification_changelist")
+    opened = editor_client.get(url)
+    prefix = opened.context["cl"].formset.forms[0].prefix
+    assert editor_client.post(url, changelist_form_data(opened, **{f"{prefix}-rank": "5"}))
+    latest = Classification.history.filter(id=secret.pk).first()
+    assert (latest.rank, latest.history_user) == (5, editor)
+
+
+def test_unpublishing_selected_documents_keeps_a_version_each(editor_client, editor, document):
+    services.document_publish(document=document, editor=editor)
+    other = factories.DocumentFactory(rights_statement=factories.RightsStatementFactory())
+    factories.ScanFactory(document=other)
+    services.document_publish(document=other, editor=editor)
+    editor_client.post(
+        reverse("admin:archive_document_changelist"),
+        {"action": "unpublish_selected", "_selected_action": [document.pk, other.pk]},
+    )
+    for doc in (document, other):
+        latest = doc.history.first()
+        assert (latest.status, latest.history_user, latest.history_change_reason) == (
+            "draft",
+            editor,
+            "Unpublished",
+        )
