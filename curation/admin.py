@@ -30,7 +30,7 @@ from archive.models import (
     Translation,
     Translator,
 )
-from archive.richtext import RichTextField
+from archive.richtext import RichTextField, sanitize_html
 from curation import services
 from curation.forms import TOKEN, ConcurrencyForm, InlineConcurrencyForm
 from curation.models import record_version
@@ -598,9 +598,15 @@ class TranslationAdmin(DeskAdmin):
     def before_revert(self, request, obj, current) -> None:
         changed = [
             name
-            for name in ("body", "credit_line", "language_id")
+            for name in ("credit_line", "language_id")
             if getattr(obj, name) != getattr(current, name)
         ]
+        # Versions kept before rich text had one normal form may differ only in whitespace.
+        if sanitize_html(obj.body) != current.body:
+            changed.append("body")
+        version = obj._history.translators.values_list("translator", flat=True)
+        if set(version) != set(current.translators.values_list("pk", flat=True)):
+            changed.append("translators")  # the revert form restores them
         services.translation_note_edit(
             translation=obj, user=request.user, changed=[n.removesuffix("_id") for n in changed]
         )

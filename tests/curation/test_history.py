@@ -373,3 +373,24 @@ def test_unpublishing_selected_documents_keeps_a_version_each(editor_client, edi
             editor,
             "Unpublished",
         )
+
+
+def test_reverting_an_approved_translations_translators_starts_a_new_revision(
+    editor_client, archivist, second_editor, document
+):
+    translation = document.translations.get()
+    first = translation.history.earliest("history_date")
+    translation.translators.set([factories.TranslatorFactory(name="Merle Pribbenow")])
+    services.translation_submit(translation=translation, user=archivist)
+    services.translation_approve(translation=translation, editor=second_editor)
+
+    kept = sorted(first.translators.values_list("translator", flat=True))
+
+    opened = editor_client.get(revert_url(translation, first))
+    response = editor_client.post(revert_url(translation, first), admin_form_data(opened))
+    assert response.status_code == 302
+
+    translation.refresh_from_db()
+    assert sorted(translation.translators.values_list("pk", flat=True)) == kept
+    assert translation.state == Translation.State.DRAFT
+    assert [t.name for t in translation.approved_translators.all()] == ["Merle Pribbenow"]

@@ -49,6 +49,8 @@ def document(ready_document, archivist, editor, second_editor):
     document.topics.add(factories.TopicFactory())
     document.places.add(factories.PlaceFactory())
     document.collections.add(factories.CollectionFactory())
+    factories.ScanFactory(document=document)
+    factories.ProvenanceFactory(document=document)
     factories.DocumentFactory().related_documents.add(document)  # linked from the other side
 
     approved = factories.TranslationFactory(document=document, body="<p>Approved.</p>")
