@@ -394,3 +394,41 @@ def test_reverting_an_approved_translations_translators_starts_a_new_revision(
     assert sorted(translation.translators.values_list("pk", flat=True)) == kept
     assert translation.state == Translation.State.DRAFT
     assert [t.name for t in translation.approved_translators.all()] == ["Merle Pribbenow"]
+
+
+def test_the_upgrade_gives_linked_documents_the_version_they_missed(
+    editor_client, editor, document
+):
+    """Links made before both sides were kept: the upgrade records them once, by no one, so
+    the next save by an editor shows only what that editor changed."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    other = factories.DocumentFactory()
+    with connection.cursor() as cursor:  # a link as older code kept it: no version of it
+        cursor.execute(
+            "INSERT INTO archive_document_related_documents (from_document_id, to_document_id) "
+            "VALUES (%s, %s), (%s, %s)",
+            [document.pk, other.pk, other.pk, document.pk],
+        )
+    migration = import_module("curation.migrations.0005_history_of_links_made_elsewhere")
+    migration.catch_up(apps, None)
+    versions = Document.history.count()
+    migration.catch_up(apps, None)
+    assert Document.history.count() == versions  # once only
+
+    for doc, linked in ((document, other), (other, document)):
+        latest = doc.history.first()
+        assert (latest.history_user, latest.history_change_reason) == (None, migration.REASON)
+        assert latest.diff_against(latest.prev_record).changed_fields == ["related_documents"]
+        assert list(latest.related_documents.values_list("to_document", flat=True)) == [linked.pk]
+
+    opened = editor_client.get(change_url(other))
+    editor_client.post(change_url(other), admin_form_data(opened, title="Renamed"))
+    latest = other.history.first()
+    assert (latest.history_user, latest.diff_against(latest.prev_record).changed_fields) == (
+        editor,
+        ["title"],
+    )
