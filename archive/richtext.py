@@ -96,7 +96,8 @@ class RichTextFormField(forms.CharField):
     differences between the stored text and what the browser sends back are no change."""
 
     def to_python(self, value):
-        return sanitize_html(super().to_python(value))
+        value = super().to_python(value)
+        return value if value in self.empty_values else sanitize_html(value)
 
     def has_changed(self, initial, data) -> bool:
         if self.disabled:
