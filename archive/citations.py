@@ -49,7 +49,7 @@ class Citation:
 
     @cached_property
     def credits(self) -> list[str]:
-        return [c for c in (t.credit() for t in self.record.translations) if c]
+        return [t.approved_credit for t in self.record.translations if t.approved_credit]
 
     @property
     def authors(self) -> list[str]:
@@ -277,8 +277,10 @@ class Citation:
             {
                 "@type": "CreativeWork",
                 "inLanguage": t.language.code,
-                "translator": [{"@type": "Person", "name": p.name} for p in t.translators.all()],
-                "creditText": t.credit(),
+                "translator": [
+                    {"@type": "Person", "name": p.name} for p in t.approved_translators.all()
+                ],
+                "creditText": t.approved_credit,
             }
             for t in self.record.translations
         ]

@@ -4,6 +4,11 @@ plain-text rendering for search indexing and snippets.
 Editors paste from word processors and old web pages; whatever reaches the database must be
 safe to render with ``|safe``. Sanitizing on save (not on render) keeps templates simple and
 means the stored HTML is exactly what readers see.
+
+The sanitized text is also the *normal form*: line breaks as ``\n``, no surrounding
+whitespace, and stable under another pass. The model field stores it and the form field
+cleans to it and compares in it, so opening a record and saving it unchanged is seen as
+unchanged (a browser sends ``\r\n`` line breaks; old rows may end in a newline).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import re
 from html.parser import HTMLParser
 
 import nh3
+from django import forms
 from django.db import models
 
 ALLOWED_TAGS: frozenset[str] = frozenset(
@@ -61,21 +67,50 @@ RICH_TEXT_HELP = (
 )
 
 
+# An HTML5 parser may rearrange misnested markup differently on a second reading (a table
+# inside a paragraph, say); a few passes reach the fixed point for anything seen in practice.
+_MAX_PASSES = 4
+
+
+def _one_pass(value: str) -> str:
+    return _CLEANER.clean(value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
 def sanitize_html(value: str | None) -> str:
-    """Reduce ``value`` to Dossier's allow-list of tags, attributes and URL schemes.
+    """Reduce ``value`` to Dossier's allow-list of tags, attributes and URL schemes, in
+    normal form (``\n`` line breaks, no surrounding whitespace).
 
     Idempotent: sanitizing already-sanitized HTML returns it unchanged.
     """
-    if not value:
-        return ""
-    return _CLEANER.clean(value)
+    text = value or ""
+    for _ in range(_MAX_PASSES):
+        cleaned = _one_pass(text)
+        if cleaned == text:
+            break
+        text = cleaned
+    return text
+
+
+class RichTextFormField(forms.CharField):
+    """Cleans to the stored normal form and compares in it, so whitespace or line-break
+    differences between the stored text and what the browser sends back are no change."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value if value in self.empty_values else sanitize_html(value)
+
+    def has_changed(self, initial, data) -> bool:
+        if self.disabled:
+            return False
+        return sanitize_html(initial) != self.to_python(data)
 
 
 class RichTextField(models.TextField):
-    """A TextField whose value is sanitized in ``pre_save``.
+    """A TextField whose value is sanitized (to normal form) whichever way it is written.
 
-    ``pre_save`` runs for ``save()``, forms, the admin and ``bulk_create``; it does *not* run
-    for ``QuerySet.update()`` or ``bulk_update()``, so sanitize those values yourself.
+    ``pre_save`` (``save()``, forms, the admin, ``bulk_create``) also puts the clean value
+    on the instance; ``get_db_prep_save`` covers ``QuerySet.update()`` and ``bulk_update()``,
+    which skip ``pre_save``.
     """
 
     description = "Sanitized rich text (HTML)"
@@ -90,6 +125,9 @@ class RichTextField(models.TextField):
             del kwargs["help_text"]
         return name, path, args, kwargs
 
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": RichTextFormField, **kwargs})
+
     def pre_save(self, model_instance: models.Model, add: bool) -> str | None:
         value = getattr(model_instance, self.attname)
         if value is None and self.null:
@@ -97,6 +135,11 @@ class RichTextField(models.TextField):
         cleaned = sanitize_html(value)
         setattr(model_instance, self.attname, cleaned)
         return cleaned
+
+    def get_db_prep_save(self, value, connection):
+        if isinstance(value, str):
+            value = sanitize_html(value)
+        return super().get_db_prep_save(value, connection)
 
 
 # Elements that start a new line in the plain-text rendering.

@@ -116,7 +116,9 @@ def document_record(record_id: int, *, any_status: bool = False) -> DocumentReco
                 queryset=Translation.objects.public()
                 .select_related("language")
                 .prefetch_related(
-                    Prefetch("translators", queryset=Translator.objects.only("name", "slug"))
+                    Prefetch(
+                        "approved_translators", queryset=Translator.objects.only("name", "slug")
+                    )
                 ),
                 to_attr="public_translations",
             ),
@@ -355,8 +357,9 @@ def topic_documents(topic: Topic) -> QuerySet[Document]:
 
 def translators_with_counts() -> QuerySet[Translator]:
     count = Count(
-        "translations__document",
-        filter=Q(translations__document__status=PUBLISHED) & ~Q(translations__approved_body=""),
+        "approved_translations__document",
+        filter=Q(approved_translations__document__status=PUBLISHED)
+        & ~Q(approved_translations__approved_body=""),
         distinct=True,
     )
     return Translator.objects.annotate(document_count=count).filter(document_count__gt=0)
@@ -364,7 +367,7 @@ def translators_with_counts() -> QuerySet[Translator]:
 
 def translator_documents(translator: Translator) -> QuerySet[Document]:
     """Published documents with an approved translation by this translator."""
-    theirs = Translation.objects.public().filter(translators=translator).values("document")
+    theirs = Translation.objects.public().filter(approved_translators=translator).values("document")
     documents = published_documents().filter(pk__in=theirs)
     return documents_for_list(documents).order_by(*BY_DATE)
 

@@ -30,7 +30,7 @@ from archive.models import (
     Translation,
     Translator,
 )
-from archive.richtext import RichTextField
+from archive.richtext import RichTextField, sanitize_html
 from curation import services
 from curation.autocomplete import KnownChoicesAdmin
 from curation.forms import (
@@ -39,6 +39,7 @@ from curation.forms import (
     ConcurrencyForm,
     InlineConcurrencyForm,
 )
+from curation.models import record_version
 from curation.widgets import RichTextWidget
 
 # Rich-text fields get the formatting editor; the server still sanitizes whatever arrives.
@@ -64,6 +65,32 @@ def scan_preview(scan: Scan) -> str:
         scan.file.url,
         image_preview(scan.thumbnail, alt=scan.alt_text or str(scan)),
     )
+
+
+def _links_of(version):
+    """Wrap a form's ``__init__`` so a revert form starts from the version's links too.
+
+    simple-history rebuilds only the fields of the record itself; the many-to-many
+    fields would show (and save back) today's links.
+    """
+    links = {
+        field.name: [
+            row[field.m2m_reverse_field_name()]
+            for row in getattr(version, field.name).values(field.m2m_reverse_field_name())
+        ]
+        for field in version._history_m2m_fields
+    }
+
+    def wrap(init):
+        def __init__(self, *args, **kwargs):
+            init(self, *args, **kwargs)
+            for name, pks in links.items():
+                if name in self.fields:
+                    self.initial[name] = pks
+
+        return __init__
+
+    return wrap
 
 
 class DeskAdmin(SimpleHistoryAdmin):
@@ -101,7 +128,19 @@ class DeskAdmin(SimpleHistoryAdmin):
                 return super().history_form_view(request, object_id, version_id, extra_context)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        version = getattr(obj, "_history", None)  # set on a record rebuilt from a version
+        if version is None:
+            return form
+        return type(form.__name__, (form,), {"__init__": _links_of(version)(form.__init__)})
+
     def save_model(self, request, obj, form, change):
+        """Save the record, unless the form changed nothing (then `save_related` decides).
+
+        The record's version is kept once, after its links are saved: one save, one
+        version, holding the final values (see `_keep_version`).
+        """
         version = getattr(request, "reverting_to", None)
         if version is not None:
             current = type(obj)._default_manager.get(pk=obj.pk)
@@ -109,7 +148,35 @@ class DeskAdmin(SimpleHistoryAdmin):
                 setattr(obj, name, getattr(current, name))
             self.before_revert(request, obj, current)
             obj._change_reason = _("Reverted to version %(version)s") % {"version": version}
+        elif change and not form.has_changed():
+            obj._desk_unsaved = True
+            return
+        obj.skip_history_when_saving = True
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        obj = form.instance
+        super().save_related(request, form, formsets, change)
+        if obj.__dict__.pop("_desk_unsaved", False):
+            if not any(formset.has_changed() for formset in formsets):
+                return  # nothing changed: no save, no version, no reindex
+            # Only rows inside it changed: the record was still worked on.
+            obj.skip_history_when_saving = True
+            obj.save()
+        self._keep_version(obj, created=not change)
+
+    def log_change(self, request, obj, message):
+        # A revert saves its links without `save_related`; its version is kept here.
+        self._keep_version(obj, created=False)
+        if message:  # the admin's own log keeps no "No fields changed." entries
+            return super().log_change(request, obj, message)
+        return None
+
+    @staticmethod
+    def _keep_version(obj, *, created: bool) -> None:
+        if "skip_history_when_saving" in obj.__dict__:
+            del obj.skip_history_when_saving
+            record_version(obj, created=created)
 
     def before_revert(self, request, obj, current) -> None:
         """Hook: adjust a reverted object before it is saved."""
@@ -570,7 +637,7 @@ class TranslationAdmin(DeskAdmin):
         TOKEN,
     ]
     readonly_fields = ["state_and_review", "approved_at"]
-    workflow_fields = ("state", "approved_body", "approved_at")
+    workflow_fields = ("state", "approved_body", "approved_at", "approved_credit")
 
     @admin.display(description=_("review state"))
     def state_and_review(self, obj: Translation) -> str:
@@ -596,9 +663,15 @@ class TranslationAdmin(DeskAdmin):
     def before_revert(self, request, obj, current) -> None:
         changed = [
             name
-            for name in ("body", "credit_line", "language_id")
+            for name in ("credit_line", "language_id")
             if getattr(obj, name) != getattr(current, name)
         ]
+        # Versions kept before rich text had one normal form may differ only in whitespace.
+        if sanitize_html(obj.body) != current.body:
+            changed.append("body")
+        version = obj._history.translators.values_list("translator", flat=True)
+        if set(version) != set(current.translators.values_list("pk", flat=True)):
+            changed.append("translators")  # the revert form restores them
         services.translation_note_edit(
             translation=obj, user=request.user, changed=[n.removesuffix("_id") for n in changed]
         )

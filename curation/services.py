@@ -28,7 +28,8 @@ PUBLISH = "curation.publish_document"
 State = Translation.State
 Status = Document.Status
 
-# Editing any of these on a translation under review or approved starts a new revision.
+# Editing any of these on a translation under review or approved starts a new revision
+# (readers keep the approved text, credit and translators until it is approved).
 REVISION_FIELDS = {"body", "language", "translators", "credit_line"}
 
 
@@ -71,6 +72,19 @@ def _log(translation: Translation, *, action: str, before: str, user, comment: s
         comment=comment,
         body=translation.body,
     )
+
+
+def _with_approved_credit(translation: Translation, *, keep: bool) -> None:
+    """Take (or drop) the credit readers see; the save that follows keeps the version."""
+    translation.skip_history_when_saving = True
+    try:
+        if keep:
+            translation.keep_approved_credit()
+        else:
+            translation.approved_credit = ""
+            translation.approved_translators.clear()
+    finally:
+        del translation.skip_history_when_saving
 
 
 def translation_submitter(translation: Translation):
@@ -131,6 +145,7 @@ def translation_approve(
     current.state = State.APPROVED
     current.approved_body = current.body
     current.approved_at = timezone.now()
+    _with_approved_credit(current, keep=True)
     _save(current, user=editor, reason=_("Approved"))
     entry = _log(
         current, action=ReviewEntry.Action.APPROVED, before=before, user=editor, comment=comment
@@ -181,6 +196,7 @@ def translation_withdraw(
     before = current.state
     current.approved_body = ""
     current.approved_at = None
+    _with_approved_credit(current, keep=False)
     if current.state == State.APPROVED:
         current.state = State.DRAFT
     _save(current, user=editor, reason=_("Withdrawn: %(reason)s") % {"reason": reason.strip()})

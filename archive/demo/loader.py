@@ -258,6 +258,11 @@ def _load_translation(
         },
     )
     translation.translators.set(_pick(loaded.translators, data.translators))
+    if translation.approved_credit != translation.credit() or set(
+        translation.approved_translators.all()
+    ) != set(translation.translators.all()):
+        translation.keep_approved_credit()
+        translation.save(update_fields=["approved_credit"])
 
 
 def _load_scan(loaded: _Loaded, document: archive.Document, data: reference.ScanData) -> None:

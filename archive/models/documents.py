@@ -471,7 +471,8 @@ class Translation(TimeStamped):
 
     `body` is the working text archivists edit; `approved_body` is the text
     readers see, copied from `body` when an editor approves it, so editing an
-    approved translation never changes what the public reads.
+    approved translation never changes what the public reads. The credit and the
+    translators are copied with it (`approved_credit`, `approved_translators`).
     """
 
     class State(models.TextChoices):
@@ -504,6 +505,16 @@ class Translation(TimeStamped):
     )
     approved_body = RichTextField(_("approved text"), blank=True, editable=False)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True, editable=False)
+    # Who readers are told made the approved text: taken with it, so a revision's new
+    # credit line or translators stay out of sight until that revision is approved.
+    approved_credit = models.TextField(_("approved credit"), blank=True, editable=False)
+    approved_translators = models.ManyToManyField(
+        "archive.Translator",
+        verbose_name=_("approved translators"),
+        blank=True,
+        editable=False,
+        related_name="approved_translations",
+    )
 
     objects = TranslationQuerySet.as_manager()
 
@@ -520,11 +531,20 @@ class Translation(TimeStamped):
         return bool(self.approved_body)
 
     def credit(self) -> str:
-        """The credit line, or one made from the translators' names."""
-        if self.credit_line:
-            return self.credit_line
-        names = [t.name for t in self.translators.all()]
-        if not names:
-            return ""
-        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        return f"Translated by {joined}"
+        """The credit line, or one made from the translators' names (of the working copy;
+        readers see `approved_credit`)."""
+        return credit_text(self.credit_line, [t.name for t in self.translators.all()])
+
+    def keep_approved_credit(self) -> None:
+        """Copy the credit and the translators to what readers see (at approval)."""
+        self.approved_credit = self.credit()
+        self.approved_translators.set(self.translators.all())
+
+
+def credit_text(credit_line: str, names: list[str]) -> str:
+    if credit_line:
+        return credit_line
+    if not names:
+        return ""
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"Translated by {joined}"

@@ -37,9 +37,17 @@ def _other_side_ids(sender, instance, column: str) -> list[int]:
     )
 
 
+def _nothing_linked(action: str, pk_set) -> bool:
+    """``add()`` of links that exist (and ``remove()`` of links that do not) still sends
+    m2m_changed, with no ids: the index row is already right."""
+    return action in ("post_add", "post_remove") and not pk_set
+
+
 def _document_relation_changed(sender, instance, action, reverse, pk_set, **kwargs):
     """Document.topics/places/... changed, from either side (a reverse clear reports no
     ids, so they are read before it)."""
+    if _nothing_linked(action, pk_set):
+        return
     if action == "pre_clear" and reverse:
         instance._search_detached = _other_side_ids(sender, instance, "document_id")
     elif action == "post_clear" and reverse:
@@ -56,6 +64,8 @@ def _translators_changed(sender, instance, action, reverse, pk_set, **kwargs):
             "document_id", flat=True
         )
 
+    if _nothing_linked(action, pk_set):
+        return
     if action == "pre_clear" and reverse:
         instance._search_detached = list(
             documents_of(_other_side_ids(sender, instance, "translation_id"))
@@ -91,7 +101,9 @@ def _documents_of(instance) -> list[int]:
 
     if isinstance(instance, Translator):
         return list(
-            Translation.objects.filter(translators=instance).values_list("document_id", flat=True)
+            Translation.objects.filter(approved_translators=instance).values_list(
+                "document_id", flat=True
+            )
         )
     related = "documents_created" if isinstance(instance, Agent) else "documents"
     return list(getattr(instance, related).values_list("pk", flat=True))
@@ -169,7 +181,7 @@ def connect() -> None:
         )
     m2m_changed.connect(
         _translators_changed,
-        sender=Translation.translators.through,
+        sender=Translation.approved_translators.through,
         dispatch_uid="search_m2m_translators",
     )
     for model in (Agent, Collection, Funder, Place, Topic, Translator):

@@ -58,6 +58,7 @@ def archive():
         translation.translators.add(translator)
         translation.approved_body = translation.body
         translation.state = translation.State.APPROVED
+        translation.keep_approved_credit()
         translation.save()
     return {
         "place": f"/places/{asia.slug}/",

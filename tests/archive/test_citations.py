@@ -56,6 +56,8 @@ def cable():
     ProvenanceFactory(document=document, archival_reference="AVP RF f. 45, op. 1")
     translation = TranslationFactory(document=document, approved_body="<p>Text</p>")
     translation.translators.add(TranslatorFactory(name="Sergey Radchenko"))
+    translation.keep_approved_credit()  # as approval does
+    translation.save()
     return document
 
 

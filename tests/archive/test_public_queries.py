@@ -64,6 +64,8 @@ def document_with(count: int) -> Document:
             document=document, language=language, approved_body="<p>Approved text</p>"
         )
         translation.translators.add(TranslatorFactory(), TranslatorFactory())
+        translation.keep_approved_credit()  # as approval does
+        translation.save()
         TranscriptFactory(document=document, language=language)
     for position in range(1, count + 1):
         ScanFactory(document=document, position=position)
@@ -151,6 +153,7 @@ def test_browse_pages(client, django_assert_num_queries, count):
         ProvenanceFactory(document=document, repository=repository)
         translation = TranslationFactory(document=document, approved_body="<p>Text</p>")
         translation.translators.add(translator)
+        translation.keep_approved_credit()  # as approval does
     # Many names in each index, too.
     Place.objects.bulk_create(Place(name=f"Town {n}", slug=f"town-{n}") for n in range(count))
     Topic.objects.bulk_create(Topic(name=f"Subject {n}", slug=f"subject-{n}") for n in range(count))

@@ -113,6 +113,8 @@ def test_translator_page_lists_their_published_translations(client):
     )
     for translation in (approved, in_review, of_a_draft):
         translation.translators.add(cowhig)
+        if translation.approved_body:  # as approval does
+            translation.keep_approved_credit()
 
     text = page_text(client.get("/translators/david-cowhig/"))
 

@@ -2,8 +2,16 @@ from types import SimpleNamespace
 
 import pytest
 from django.db.migrations.writer import MigrationWriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from archive.richtext import RICH_TEXT_HELP, RichTextField, html_to_text, sanitize_html
+from archive.richtext import (
+    ALLOWED_TAGS,
+    RICH_TEXT_HELP,
+    RichTextField,
+    html_to_text,
+    sanitize_html,
+)
 
 # -- sanitize_html -------------------------------------------------------------------------------
 
@@ -216,3 +224,120 @@ def test_html_to_text_empty(empty):
 def test_html_to_text_of_sanitized_html():
     dirty = "<p>Report<script>steal()</script></p><p>Page&nbsp;2</p>"
     assert html_to_text(sanitize_html(dirty)) == "Report\nPage 2"
+
+
+# -- Normal form: what is stored is what the form saves back ------------------------------------
+
+_TAGS = [*sorted(ALLOWED_TAGS), "script", "style", "img", "font", "table", "svg", "h1", "textarea"]
+_ATTRIBUTES = st.sampled_from(
+    [
+        ("href", "https://e.org/a?b=c&d"),
+        ("href", "javascript:alert(1)"),
+        ("href", "/documents/1/"),
+        ("title", 'a "quoted" <title>'),
+        ("onclick", "x()"),
+        ("style", "color:red"),
+        ("colspan", "2"),
+        ("rel", "opener"),
+    ]
+)
+_TEXT = st.lists(
+    st.sampled_from([*list("ab <>&;\"'\n\r\t\xa0\u3000é"), "&amp;", "&nbsp;", "&#13;"]),
+    max_size=12,
+).map("".join)
+
+
+def _element(children):
+    def render(tag, attributes, inner):
+        attrs = "".join(f' {name}="{value}"' for name, value in attributes)
+        return f"<{tag}{attrs}>{''.join(inner)}</{tag}>"
+
+    return st.builds(
+        render, st.sampled_from(_TAGS), st.lists(_ATTRIBUTES, max_size=2), st.lists(children)
+    )
+
+
+# Well-formed trees, and the same pieces glued with stray or unclosed tags, as pasted text is.
+_HTML = st.recursive(_TEXT, _element, max_leaves=12) | st.lists(
+    st.one_of(_TEXT, st.sampled_from(["<p>", "</p>", "<li>", "<td>", "<b>", "</table>", "<br>"])),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_HTML)
+def test_sanitizing_is_idempotent(html):
+    once = sanitize_html(html)
+    assert sanitize_html(once) == once
+
+
+@settings(max_examples=200, deadline=None)
+@given(_HTML)
+def test_the_form_saves_back_what_is_stored(html):
+    """A browser sends the stored text back with CRLF line breaks; that is no change."""
+    stored = sanitize_html(html)
+    field = RichTextField(blank=True).formfield()
+    sent = stored.replace("\n", "\r\n")
+    assert field.clean(sent) == stored
+    assert not field.has_changed(stored, sent)
+
+
+def test_stored_text_has_no_surrounding_whitespace_and_unix_line_breaks():
+    assert sanitize_html("\n <p>One.</p>\r\n<p>Two.</p>\n") == "<p>One.</p>\n<p>Two.</p>"
+
+
+def test_the_form_sees_a_whitespace_only_difference_as_no_change():
+    """Rows written before normalization may end in a newline; saving them back is no edit."""
+    field = RichTextField().formfield()
+    assert not field.has_changed("<p>One.</p>\n", "<p>One.</p>")
+    assert field.has_changed("<p>One.</p>", "<p>One!</p>")
+
+
+@pytest.mark.django_db
+def test_the_upgrade_brings_stored_text_into_normal_form():
+    """Rows written before the normal form are rewritten once, so the first save after the
+    upgrade has nothing to change."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    from tests import factories
+
+    translation = factories.TranslationFactory()
+    collection = factories.CollectionFactory()
+    with connection.cursor() as cursor:  # as older code wrote them
+        cursor.execute(
+            "UPDATE archive_translation SET body = %s, approved_body = %s WHERE id = %s",
+            ["<p>One.</p>\r\n<p>Two.</p>\n", " <p>One.</p>\n", translation.pk],
+        )
+        cursor.execute(
+            "UPDATE archive_collection SET description = %s WHERE id = %s",
+            ["<p>About.</p>\n", collection.pk],
+        )
+
+    import_module("archive.migrations.0008_normalize_rich_text").normalize(apps, None)
+
+    translation.refresh_from_db()
+    collection.refresh_from_db()
+    assert translation.body == "<p>One.</p>\n<p>Two.</p>"
+    assert translation.approved_body == "<p>One.</p>"
+    assert collection.description == "<p>About.</p>"
+
+
+@pytest.mark.django_db
+def test_bulk_writes_are_sanitized_too():
+    """``update()`` and ``bulk_update()`` skip ``pre_save``; the stored text is still clean."""
+    from archive.models import Collection, Translation
+    from tests import factories
+
+    translation = factories.TranslationFactory()
+    Translation.objects.filter(pk=translation.pk).update(body="<p>Hi<script>x()</script></p>\n")
+    translation.refresh_from_db()
+    assert translation.body == "<p>Hi</p>"
+
+    collection = factories.CollectionFactory()
+    collection.description = '<p onclick="x()">About</p>\r\n'
+    Collection.objects.bulk_update([collection], ["description"])
+    collection.refresh_from_db()
+    assert collection.description == "<p>About</p>"

@@ -30,6 +30,11 @@ def test_generates_published_documents_with_texts_dates_and_authorities():
     assert Document.objects.filter(topics__isnull=False).distinct().count() > 20
     # Translations of non-English transcripts: most approved, some left as drafts.
     assert Translation.objects.exclude(approved_body="").exists()
+    # Readers see the translators an approved translation was approved with.
+    for translation in Translation.objects.prefetch_related("translators", "approved_translators"):
+        expected = list(translation.translators.all()) if translation.approved_body else []
+        assert list(translation.approved_translators.all()) == expected
+        assert translation.approved_credit == (translation.credit() if expected else "")
 
 
 def test_the_generated_archive_is_indexed_and_a_second_run_adds_to_it():

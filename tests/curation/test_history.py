@@ -249,3 +249,186 @@ def test_a_revert_runs_in_its_own_transaction(editor, document):
     assert client.post(revert_url(document, first), admin_form_data(opened)).status_code == 302
     document.refresh_from_db()
     assert document.title == first.title
+
+
+def test_a_revert_restores_the_versions_links(editor_client, editor, archivist, document):
+    """Places, topics and collections are part of a version: a revert brings them back."""
+    kept = {
+        "places": factories.PlaceFactory.create_batch(2),
+        "topics": [factories.TopicFactory()],
+        "collections": [factories.CollectionFactory()],
+    }
+    for name, values in kept.items():
+        getattr(document, name).set(values)
+    version = document.history.first()
+    document._history_user = archivist
+    document.places.set([factories.PlaceFactory()])
+    document.topics.clear()
+    document.collections.set([factories.CollectionFactory()])
+
+    opened = editor_client.get(revert_url(document, version))
+    assert sorted(opened.context["adminform"].form["topics"].value()) == [kept["topics"][0].pk]
+    response = editor_client.post(revert_url(document, version), admin_form_data(opened))
+    assert response.status_code == 302
+
+    for name, values in kept.items():
+        assert set(getattr(document, name).all()) == set(values), name
+    latest = document.history.first()
+    assert (latest.history_user, latest.history_change_reason) == (
+        editor,
+        f"Reverted to version {version.history_id}",
+    )
+    assert latest.diff_against(version).changed_fields == []
+
+
+def test_linking_a_related_document_is_kept_on_both_sides(editor_client, editor, document):
+    """A related-documents link goes both ways, so both records' histories show it when it
+    is made, and saving the other record later records no change it did not make."""
+    other = factories.DocumentFactory()
+    opened = editor_client.get(change_url(document))
+    editor_client.post(change_url(document), admin_form_data(opened, related_documents=[other.pk]))
+    latest = other.history.first()
+    assert list(latest.related_documents.values_list("to_document", flat=True)) == [document.pk]
+    assert latest.history_user == editor
+
+    versions = other.history.count()
+    opened = editor_client.get(change_url(other))
+    assert editor_client.post(change_url(other), admin_form_data(opened)).status_code == 302
+    assert other.history.count() == versions
+
+
+def test_adding_a_link_that_exists_keeps_no_version(document):
+    topic = factories.TopicFactory()
+    document.topics.add(topic)
+    versions = document.history.count()
+    document.topics.add(topic)
+    document.places.clear()
+    assert document.history.count() == versions
+
+
+def test_linking_from_the_other_side_is_kept_on_the_document(editor, document):
+    topic = factories.TopicFactory()
+    topic._history_user = editor
+    topic.documents.add(document)
+    latest = document.history.first()
+    assert list(latest.topics.values_list("topic", flat=True)) == [topic.pk]
+
+
+def changelist_form_data(response, **changes) -> dict:
+    """The changelist's editable rows as rendered, then `changes` applied (list_editable)."""
+    formset = response.context["cl"].formset
+    data = {"_save": "Save"}
+    for form in [formset.management_form, *formset.forms]:
+        for name in form.fields:
+            value = form[name].value()
+            if isinstance(value, bool):
+                if value:
+                    data[form.add_prefix(name)] = "on"
+            elif value is not None:
+                data[form.add_prefix(name)] = getattr(value, "pk", value)
+    data.update(changes)
+    return data
+
+
+def test_list_editable_saves_keep_one_version_each_with_the_user(editor_client, editor):
+    from archive.models import Classification, Collection
+
+    collections = factories.CollectionFactory.create_batch(2, featured=False, active=True)
+    url = reverse("admin:archive_collection_changelist")
+    opened = editor_client.get(url)
+    rows = {f.instance.pk: f.prefix for f in opened.context["cl"].formset.forms}
+    data = changelist_form_data(opened)
+    data[f"{rows[collections[0].pk]}-featured"] = "on"
+    data.pop(f"{rows[collections[1].pk]}-active")
+    assert editor_client.post(url, data).status_code == 302
+
+    for collection, field in zip(collections, ["featured", "active"], strict=True):
+        latest = Collection.history.filter(id=collection.pk).first()
+        assert latest.history_user == editor
+        assert latest.diff_against(latest.prev_record).changed_fields == [field]
+    assert Collection.history.count() == 4  # created twice, changed twice
+
+    secret = factories.ClassificationFactory(name="Secret", rank=1)
+    url = reverse("admin:archive_classification_changelist")
+    opened = editor_client.get(url)
+    prefix = opened.context["cl"].formset.forms[0].prefix
+    assert editor_client.post(url, changelist_form_data(opened, **{f"{prefix}-rank": "5"}))
+    latest = Classification.history.filter(id=secret.pk).first()
+    assert (latest.rank, latest.history_user) == (5, editor)
+
+
+def test_unpublishing_selected_documents_keeps_a_version_each(editor_client, editor, document):
+    services.document_publish(document=document, editor=editor)
+    other = factories.DocumentFactory(rights_statement=factories.RightsStatementFactory())
+    factories.ScanFactory(document=other)
+    services.document_publish(document=other, editor=editor)
+    editor_client.post(
+        reverse("admin:archive_document_changelist"),
+        {"action": "unpublish_selected", "_selected_action": [document.pk, other.pk]},
+    )
+    for doc in (document, other):
+        latest = doc.history.first()
+        assert (latest.status, latest.history_user, latest.history_change_reason) == (
+            "draft",
+            editor,
+            "Unpublished",
+        )
+
+
+def test_reverting_an_approved_translations_translators_starts_a_new_revision(
+    editor_client, archivist, second_editor, document
+):
+    translation = document.translations.get()
+    first = translation.history.earliest("history_date")
+    translation.translators.set([factories.TranslatorFactory(name="Merle Pribbenow")])
+    services.translation_submit(translation=translation, user=archivist)
+    services.translation_approve(translation=translation, editor=second_editor)
+
+    kept = sorted(first.translators.values_list("translator", flat=True))
+
+    opened = editor_client.get(revert_url(translation, first))
+    response = editor_client.post(revert_url(translation, first), admin_form_data(opened))
+    assert response.status_code == 302
+
+    translation.refresh_from_db()
+    assert sorted(translation.translators.values_list("pk", flat=True)) == kept
+    assert translation.state == Translation.State.DRAFT
+    assert [t.name for t in translation.approved_translators.all()] == ["Merle Pribbenow"]
+
+
+def test_the_upgrade_gives_linked_documents_the_version_they_missed(
+    editor_client, editor, document
+):
+    """Links made before both sides were kept: the upgrade records them once, by no one, so
+    the next save by an editor shows only what that editor changed."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    other = factories.DocumentFactory()
+    with connection.cursor() as cursor:  # a link as older code kept it: no version of it
+        cursor.execute(
+            "INSERT INTO archive_document_related_documents (from_document_id, to_document_id) "
+            "VALUES (%s, %s), (%s, %s)",
+            [document.pk, other.pk, other.pk, document.pk],
+        )
+    migration = import_module("curation.migrations.0007_history_of_links_made_elsewhere")
+    migration.catch_up(apps, None)
+    versions = Document.history.count()
+    migration.catch_up(apps, None)
+    assert Document.history.count() == versions  # once only
+
+    for doc, linked in ((document, other), (other, document)):
+        latest = doc.history.first()
+        assert (latest.history_user, latest.history_change_reason) == (None, migration.REASON)
+        assert latest.diff_against(latest.prev_record).changed_fields == ["related_documents"]
+        assert list(latest.related_documents.values_list("to_document", flat=True)) == [linked.pk]
+
+    opened = editor_client.get(change_url(other))
+    editor_client.post(change_url(other), admin_form_data(opened, title="Renamed"))
+    latest = other.history.first()
+    assert (latest.history_user, latest.diff_against(latest.prev_record).changed_fields) == (
+        editor,
+        ["title"],
+    )

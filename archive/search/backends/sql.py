@@ -68,7 +68,7 @@ def facet_keys_sql(vendor: str) -> str:
         _sub(
             vendor,
             f"'{P['translator']}' || tt.translator_id",
-            "FROM archive_translation x JOIN archive_translation_translators tt "
+            "FROM archive_translation x JOIN archive_translation_approved_translators tt "
             "ON tt.translation_id = x.id WHERE x.document_id = d.id AND x.approved_body <> ''",
         ),
         f"coalesce('{P['type']}' || d.document_type_id, '')",

@@ -99,9 +99,9 @@ def generate(*, first: int, last: int, vocab: dict, a: dict, median_words: int, 
         # An English translation of every non-English transcript; 90% approved.
         f"""
         INSERT INTO archive_translation (document_id, language_id, body, credit_line, state,
-            approved_body, created_at, updated_at)
+            approved_body, approved_credit, created_at, updated_at)
         SELECT t.document_id, %(lang_en)s, body, '', CASE WHEN a THEN 'approved' ELSE 'draft' END,
-               CASE WHEN a THEN body ELSE '' END, now(), now()
+               CASE WHEN a THEN body ELSE '' END, '', now(), now()
         FROM (SELECT x.document_id, pg_temp.gen_text(%(en)s, ({length} + 0 * x.id)::int, ' ', %(rare)s) AS body,
                      random() < 0.9 AS a
               FROM archive_transcript x JOIN archive_document d ON d.id = x.document_id
@@ -112,6 +112,23 @@ def generate(*, first: int, last: int, vocab: dict, a: dict, median_words: int, 
         SELECT t.id, (%(translators)s::bigint[])[1 + floor(random() * array_length(%(translators)s::bigint[], 1) + 0 * t.id)::int]
         FROM archive_translation t JOIN archive_document d ON d.id = t.document_id
         WHERE d.record_id BETWEEN %(first)s AND %(last)s
+        """,
+        # Readers (and search) see the translators an approved translation was approved with.
+        """
+        INSERT INTO archive_translation_approved_translators (translation_id, translator_id)
+        SELECT tt.translation_id, tt.translator_id
+        FROM archive_translation_translators tt
+        JOIN archive_translation t ON t.id = tt.translation_id
+        JOIN archive_document d ON d.id = t.document_id
+        WHERE d.record_id BETWEEN %(first)s AND %(last)s AND t.approved_body <> ''
+        """,
+        """
+        UPDATE archive_translation t SET approved_credit = 'Translated by ' || tr.name
+        FROM archive_translation_approved_translators at
+        JOIN archive_translator tr ON tr.id = at.translator_id,
+             archive_document d
+        WHERE at.translation_id = t.id AND d.id = t.document_id
+          AND d.record_id BETWEEN %(first)s AND %(last)s
         """,
         """
         INSERT INTO archive_provenance (document_id, repository_id, archival_reference,

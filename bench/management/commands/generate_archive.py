@@ -344,11 +344,25 @@ class Command(BaseCommand):
         m.Transcript.objects.bulk_create(transcripts)
         translations = m.Translation.objects.bulk_create(translations)
         m.Provenance.objects.bulk_create(provenances)
+        chosen = [(t, rng.choice(a["translators"])) for t in translations]
         through_translators = m.Translation.translators.through
         through_translators.objects.bulk_create(
-            through_translators(translation_id=t.pk, translator_id=rng.choice(a["translators"]).pk)
-            for t in translations
+            through_translators(translation_id=t.pk, translator_id=translator.pk)
+            for t, translator in chosen
         )
+        # Readers (and search) see the translators an approved translation was approved with.
+        through_approved = m.Translation.approved_translators.through
+        through_approved.objects.bulk_create(
+            through_approved(translation_id=t.pk, translator_id=translator.pk)
+            for t, translator in chosen
+            if t.approved_body
+        )
+        credited: dict[str, list[int]] = {}
+        for t, translator in chosen:
+            if t.approved_body:
+                credited.setdefault(f"Translated by {translator.name}", []).append(t.pk)
+        for credit, pks in credited.items():
+            m.Translation.objects.filter(pk__in=pks).update(approved_credit=credit)
         for name, pairs in rel.items():
             through = getattr(m.Document, name).through
             fields = [f.attname for f in through._meta.concrete_fields if f.attname != "id"]

@@ -42,8 +42,10 @@ def make_document(english):
 
 
 def approve(translation: Translation) -> Translation:
-    """What the review workflow does on approval: copy the body to the public text."""
+    """What the review workflow does on approval: copy the body, credit and translators to
+    what readers see."""
     translation.approved_body = translation.body
     translation.state = Translation.State.APPROVED
+    translation.keep_approved_credit()
     translation.save()
     return translation

@@ -78,6 +78,7 @@ def archive(make_document, russian):
     approve(french)
     english = first.translations.get()
     english.translators.add(values["translator"][1])
+    approve(english)  # readers (and search) see translators once approved
     return values
 
 
