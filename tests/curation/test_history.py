@@ -7,7 +7,7 @@ from django.urls import reverse
 from archive.models import Document, Translation
 from curation import services
 from tests import factories
-from tests.curation.admin_forms import admin_form_data
+from tests.curation.admin_forms import admin_form_data, changelist_form_data
 from tests.curation.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -312,22 +312,6 @@ def test_linking_from_the_other_side_is_kept_on_the_document(editor, document):
     topic.documents.add(document)
     latest = document.history.first()
     assert list(latest.topics.values_list("topic", flat=True)) == [topic.pk]
-
-
-def changelist_form_data(response, **changes) -> dict:
-    """The changelist's editable rows as rendered, then `changes` applied (list_editable)."""
-    formset = response.context["cl"].formset
-    data = {"_save": "Save"}
-    for form in [formset.management_form, *formset.forms]:
-        for name in form.fields:
-            value = form[name].value()
-            if isinstance(value, bool):
-                if value:
-                    data[form.add_prefix(name)] = "on"
-            elif value is not None:
-                data[form.add_prefix(name)] = getattr(value, "pk", value)
-    data.update(changes)
-    return data
 
 
 def test_list_editable_saves_keep_one_version_each_with_the_user(editor_client, editor):
