@@ -3,7 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max
+from django.db.models.functions import Now
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
@@ -150,6 +152,12 @@ class Document(TimeStamped):
     withdrawal_reason = models.TextField(
         _("withdrawal reason"), blank=True, help_text=_("Shown to readers on the tombstone page.")
     )
+    # OAI-PMH's datestamp and the sitemap's lastmod: unlike `updated_at` it also moves when
+    # a relation, the provenance, an approved translation or a named authority changes
+    # (archive/oai/signals.py), so harvesters re-fetch every record whose metadata changed.
+    metadata_changed_at = models.DateTimeField(
+        _("metadata changed"), default=timezone.now, db_default=Now(), editable=False
+    )
 
     objects = DocumentQuerySet.as_manager()
 
@@ -162,6 +170,7 @@ class Document(TimeStamped):
             models.Index(fields=["date_earliest", "date_latest"], name="document_date_range"),
             models.Index(fields=["-first_published_at"], name="document_first_published"),
             models.Index(fields=["-updated_at"], name="document_updated"),
+            models.Index(fields=["metadata_changed_at", "id"], name="document_metadata_changed"),
             models.Index(
                 fields=["publish_at"],
                 condition=models.Q(publish_at__isnull=False),
@@ -188,6 +197,9 @@ class Document(TimeStamped):
 
     def save(self, *args, **kwargs):
         self.apply_date()
+        self.metadata_changed_at = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "metadata_changed_at"}
         if not self.slug:
             self.slug = unique_slug(self, self.title, max_length=110)
         if self.record_id is None:
