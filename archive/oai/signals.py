@@ -53,7 +53,7 @@ def _linked(sender, instance) -> QuerySet:
 
 
 def _child_changed(sender, instance, raw=False, **kwargs):
-    """Provenance (dc:source) or a translation (approval) of a document changed."""
+    """The provenance (dc:source), a transcript or a translation of a document changed."""
     if not raw:
         _documents(pk=instance.document_id).update(metadata_changed_at=timezone.now())
 
@@ -121,6 +121,7 @@ def connect() -> None:
         Repository,
         RightsStatement,
         Topic,
+        Transcript,
         Translation,
     )
 
@@ -130,7 +131,8 @@ def connect() -> None:
             sender=getattr(Document, name).through,
             dispatch_uid=f"oai_m2m_{name}",
         )
-    for model in (Provenance, Translation):
+    # The transcript is not in oai_dc, but the document page (and its sitemap lastmod) shows it.
+    for model in (Provenance, Transcript, Translation):
         uid = f"oai_{model.__name__}"
         post_save.connect(_child_changed, sender=model, dispatch_uid=f"{uid}_saved")
         post_delete.connect(_child_changed, sender=model, dispatch_uid=f"{uid}_deleted")
