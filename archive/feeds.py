@@ -55,6 +55,13 @@ class NewDocumentsFeed(Feed):
 
     item_guid_is_permalink = True
 
+    def get_feed(self, obj, request):
+        # Atom entry ids must be absolute; Django makes links absolute but not guids.
+        feed = super().get_feed(obj, request)
+        for item in feed.items:
+            item["unique_id"] = request.build_absolute_uri(item["unique_id"])
+        return feed
+
     def item_pubdate(self, item: Document):
         return item.first_published_at
 
