@@ -25,6 +25,13 @@ class DocumentQuerySet(IndexedQuerySet):
     def published(self):
         return self.filter(status=Document.Status.PUBLISHED)
 
+    def update(self, **kwargs):
+        # A bulk edit changes the records as a save would: harvesters must see it.
+        kwargs.setdefault("metadata_changed_at", timezone.now())
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
 
 class Document(TimeStamped):
     class Status(models.TextChoices):

@@ -132,3 +132,9 @@ def test_saving_the_document_moves_the_datestamp_even_with_update_fields(documen
     document.status = Document.Status.WITHDRAWN
     document.save(update_fields=["status"])
     assert changed(document)
+
+
+def test_a_bulk_update_of_documents_moves_the_datestamp(document):
+    age(document)
+    Document.objects.filter(pk=document.pk).update(status=Document.Status.WITHDRAWN)
+    assert changed(document)
