@@ -88,11 +88,18 @@ def main() -> None:
     from oaipmh_scythe.config import HTTPConfig
 
     class CountingScythe(Scythe):
+        """Counts requests and the time spent waiting for answers (server and loopback),
+        to tell the server's share from the client's parsing."""
+
         requests = 0
+        waiting = 0.0
 
         def _request(self, query):
+            started = time.perf_counter()
+            response = super()._request(query)
             CountingScythe.requests += 1
-            return super()._request(query)
+            CountingScythe.waiting += time.perf_counter() - started
+            return response
 
     expected = ensure_archive(args.n)
     logging.getLogger("httpx2").setLevel(logging.WARNING)  # not a line per request
@@ -136,6 +143,12 @@ def main() -> None:
     print(f"{args.verb}: {harvested} records ({deleted} deleted) of {expected} expected")
     print(f"time: {elapsed:.2f} s over {CountingScythe.requests} requests")
     print(f"throughput: {harvested / elapsed:,.0f} records/s (budget: >= 2,000)")
+    waiting = CountingScythe.waiting
+    print(
+        f"of which waiting for the server: {waiting:.2f} s "
+        f"({harvested / waiting:,.0f} records/s served); the rest is the client parsing"
+    )
+    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     if peak is not None:
         print(
             f"server memory: {after_first_page / 1024:.0f} MB after the first page, "

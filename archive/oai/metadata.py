@@ -4,7 +4,7 @@ import re
 
 from lxml import etree
 
-from archive.models import Document
+from archive.oai.records import Record
 
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -16,14 +16,32 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # ISO 8601 calendar dates and intervals of them, as EDTF writes exact dates and ranges.
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$")
 
-_DC = f"{{{DC}}}"
+NAMESPACES = {"oai_dc": OAI_DC, "dc": DC}
+_OAI_DC_ROOT = f"{{{OAI_DC}}}dc"
+_SCHEMA_LOCATION = f"{{{XSI}}}schemaLocation"
+_DC_TAGS = {
+    name: f"{{{DC}}}{name}"
+    for name in [
+        "title",
+        "creator",
+        "subject",
+        "description",
+        "publisher",
+        "date",
+        "type",
+        "identifier",
+        "source",
+        "language",
+        "rights",
+    ]
+}
 
 
 def xml_text(value) -> str:
     return _NOT_XML.sub("", str(value))
 
 
-def iso_date(document: Document) -> str:
+def iso_date(document: Record) -> str:
     """The document's date in ISO 8601: as entered when that is already ISO ("1965-05-30",
     "1952-07", "1951-09/1951-11"), else the interval it stands for ("circa 1950")."""
     if document.date_edtf and _ISO_DATE.match(document.date_edtf):
@@ -36,33 +54,27 @@ def iso_date(document: Document) -> str:
     return f"{earliest.isoformat()}/{latest.isoformat()}"
 
 
-def oai_dc(document: Document, *, permalink: str, publisher: str) -> etree._Element:
-    root = etree.Element(f"{{{OAI_DC}}}dc", nsmap={"oai_dc": OAI_DC, "dc": DC, "xsi": XSI})
-    root.set(f"{{{XSI}}}schemaLocation", f"{OAI_DC} {OAI_DC_SCHEMA}")
-
-    def add(name: str, value) -> None:
-        text = xml_text(value or "").strip()
+def oai_dc(parent: etree._Element, record: Record, *, permalink: str, publisher: str) -> None:
+    """Write the record's oai_dc into `parent` (the <metadata> element). The response's root
+    declares the oai_dc and dc prefixes once (NAMESPACES), not each record."""
+    root = etree.SubElement(parent, _OAI_DC_ROOT)
+    root.set(_SCHEMA_LOCATION, f"{OAI_DC} {OAI_DC_SCHEMA}")
+    values = [
+        ("title", record.title),
+        *(("creator", creator) for creator in record.creators),
+        *(("subject", subject) for subject in record.subjects),
+        ("description", record.summary),
+        ("publisher", publisher),
+        ("date", iso_date(record)),
+        ("type", "Text"),
+        ("type", record.document_type),
+        ("identifier", permalink),
+        ("source", record.source),
+        *(("language", language) for language in record.languages),
+        ("rights", record.rights),
+        ("rights", record.rights_url),
+    ]
+    for name, value in values:
+        text = xml_text(value).strip() if value else ""
         if text:
-            etree.SubElement(root, _DC + name).text = text
-
-    add("title", document.title)
-    for creator in document.creators.all():
-        add("creator", creator.name)
-    for term in [*document.topics.all(), *document.places.all()]:
-        add("subject", term.name)
-    add("description", document.summary)
-    add("publisher", publisher)
-    add("date", iso_date(document))
-    add("type", "Text")
-    if document.document_type is not None:
-        add("type", document.document_type.name)
-    add("identifier", permalink)
-    provenance = getattr(document, "provenance", None)
-    if provenance is not None:
-        add("source", provenance.source_line)
-    for language in document.original_languages.all():
-        add("language", language.code)
-    if document.rights_statement is not None:
-        add("rights", document.rights_statement.name)
-        add("rights", document.rights_statement.url)
-    return root
+            etree.SubElement(root, _DC_TAGS[name]).text = text

@@ -6,13 +6,12 @@ harvest costs what page 1 does and the server holds one page at a time.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import CharField, Exists, OuterRef, QuerySet, Value
+from django.db.models.functions import Cast
 
-from archive.models import Agent, Collection, Document, Language, Place, Topic
-
-HARVESTABLE = (Document.Status.PUBLISHED, Document.Status.WITHDRAWN)
+from archive.models import Collection, Document
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,10 @@ class SetTree:
 
 
 def harvestable_documents() -> QuerySet[Document]:
-    return Document.objects.filter(status__in=HARVESTABLE)
+    # Published and withdrawn, written as "not a draft": an equality on status would lead
+    # SQLite to read every match through the status index and sort them for each page,
+    # where this lets it walk the (datestamp, id) index and stop after one page.
+    return Document.objects.exclude(status=Document.Status.DRAFT)
 
 
 def selected_documents(
@@ -93,14 +95,58 @@ def selected_documents(
     if end is not None:
         documents = documents.filter(metadata_changed_at__lt=end)
     if collection_ids is not None:
-        through = Document.collections.through.objects.filter(collection_id__in=collection_ids)
-        documents = documents.filter(pk__in=through.values("document_id"))
+        # EXISTS, not IN: pages still walk the (datestamp, id) index, so a whole set costs
+        # one pass over the archive rather than a sort of the set per page.
+        through = Document.collections.through.objects.filter(
+            document_id=OuterRef("pk"), collection_id__in=collection_ids
+        )
+        documents = documents.filter(Exists(through))
     return documents
+
+
+@dataclass
+class Record:
+    """One record of a harvest page: plain values, not model instances (a page of 250
+    records is read in two queries and costs no per-row ORM machinery)."""
+
+    id: int
+    record_id: int
+    published: bool
+    datestamp: datetime.datetime
+    collection_ids: list[int] = field(default_factory=list)
+    title: str = ""
+    summary: str = ""
+    date_edtf: str = ""
+    date_earliest: datetime.date | None = None
+    date_latest: datetime.date | None = None
+    document_type: str = ""
+    rights: str = ""
+    rights_url: str = ""
+    source: str = ""
+    creators: list[str] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+
+
+HEADER_COLUMNS = ("id", "record_id", "status", "metadata_changed_at")
+METADATA_COLUMNS = (
+    "title",
+    "summary",
+    "date_edtf",
+    "date_earliest",
+    "date_latest",
+    "document_type__name",
+    "rights_statement__name",
+    "rights_statement__url",
+    "provenance__published_source",
+    "provenance__archival_reference",
+    "provenance__repository__name",
+)
 
 
 def records_page(
     documents: QuerySet[Document], *, after: Cursor | None, size: int, with_metadata: bool
-) -> list[Document]:
+) -> list[Record]:
     """Up to `size` + 1 records after the cursor (the extra one says whether more follow),
     with what their headers and, if asked, their oai_dc metadata show."""
     if after is not None:
@@ -109,20 +155,79 @@ def records_page(
             metadata_changed_at=after.datestamp, id__lte=after.id
         )
     documents = documents.order_by("metadata_changed_at", "id")
-    collections = Prefetch("collections", queryset=Collection.objects.only("id"))
-    if not with_metadata:
-        fields = ("id", "record_id", "status", "metadata_changed_at")
-        return list(documents.only(*fields).prefetch_related(collections)[: size + 1])
-    documents = documents.select_related(
-        "document_type", "rights_statement", "provenance__repository"
-    ).prefetch_related(
-        collections,
-        Prefetch("places", queryset=Place.objects.only("name")),
-        Prefetch("topics", queryset=Topic.objects.only("name")),
-        Prefetch("creators", queryset=Agent.objects.only("name")),
-        Prefetch("original_languages", queryset=Language.objects.only("code")),
-    )
-    return list(documents[: size + 1])
+    columns = HEADER_COLUMNS + (METADATA_COLUMNS if with_metadata else ())
+    page = []
+    for row in documents.values_list(*columns)[: size + 1]:
+        pk, record_id, status, datestamp, *metadata = row
+        record = Record(
+            id=pk,
+            record_id=record_id,
+            published=status == Document.Status.PUBLISHED,
+            datestamp=datestamp,
+        )
+        if metadata:
+            _fill(record, *metadata)
+        page.append(record)
+    _add_terms({record.id: record for record in page}, with_metadata=with_metadata)
+    return page
+
+
+def _fill(
+    record: Record,
+    title,
+    summary,
+    edtf,
+    earliest,
+    latest,
+    kind,
+    rights,
+    rights_url,
+    published_source,
+    reference,
+    repository,
+) -> None:
+    record.title, record.summary = title, summary
+    record.date_edtf, record.date_earliest, record.date_latest = edtf, earliest, latest
+    record.document_type = kind or ""
+    record.rights, record.rights_url = rights or "", rights_url or ""
+    # As Provenance.source_line: the published source, else reference and repository.
+    record.source = published_source or ", ".join(p for p in (reference, repository) if p)
+
+
+# (kind, relation, column) of the terms a record names, read in one UNION.
+_TERMS = (
+    ("collection", "collections", "collection_id"),
+    ("creator", "creators", "agent__name"),
+    ("topic", "topics", "topic__name"),
+    ("place", "places", "place__name"),
+    ("language", "original_languages", "language__code"),
+)
+
+
+def _add_terms(records: dict[int, Record], *, with_metadata: bool) -> None:
+    if not records:
+        return
+    terms = _TERMS if with_metadata else _TERMS[:1]
+    parts = [
+        getattr(Document, relation)
+        .through.objects.filter(document__id__in=records)
+        .order_by()
+        .values_list(Value(kind), "document_id", Cast(column, CharField()))
+        for kind, relation, column in terms
+    ]
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    by_kind: dict[str, list] = {}
+    for kind, document_id, value in sorted(rows, key=lambda row: (row[0], row[2])):
+        by_kind.setdefault(kind, []).append((document_id, value))
+    for document_id, value in by_kind.get("collection", []):
+        records[document_id].collection_ids.append(int(value))
+    for kind, attribute in (("creator", "creators"), ("language", "languages")):
+        for document_id, value in by_kind.get(kind, []):
+            getattr(records[document_id], attribute).append(value)
+    # Subjects: topics, then places.
+    for kind in ("topic", "place"):
+        for document_id, value in by_kind.get(kind, []):
+            records[document_id].subjects.append(value)
 
 
 def earliest_datestamp() -> datetime.datetime | None:

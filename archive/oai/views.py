@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from lxml import etree
 
 from archive.oai import records, tokens
-from archive.oai.metadata import OAI_DC, OAI_DC_SCHEMA, oai_dc, xml_text
+from archive.oai.metadata import NAMESPACES, OAI_DC, OAI_DC_SCHEMA, oai_dc, xml_text
 from archive.oai.records import Cursor
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
@@ -95,7 +95,7 @@ def endpoint(request):
         return HttpResponseNotAllowed(["GET", "POST"])
     arguments = request.POST if request.method == "POST" else request.GET
     repository = Repository.for_request(request)
-    root = etree.Element(_O + "OAI-PMH", nsmap={None: OAI, "xsi": XSI})
+    root = etree.Element(_O + "OAI-PMH", nsmap={None: OAI, "xsi": XSI, **NAMESPACES})
     root.set(f"{{{XSI}}}schemaLocation", f"{OAI} {OAI_SCHEMA}")
     etree.SubElement(root, _O + "responseDate").text = _stamp(timezone.now())
     request_element = etree.SubElement(root, _O + "request")
@@ -255,11 +255,11 @@ def _list(repository: Repository, args, *, container: str, with_metadata: bool):
         raise OaiError("badResumptionToken", "This harvest has no more records.")
 
     element = etree.Element(_O + container)
-    for document in page:
+    for record in page:
         if with_metadata:
-            element.append(_record(repository, document))
+            element.append(_record(repository, record))
         else:
-            element.append(_header(repository, document))
+            element.append(_header(repository, record))
     if token is not None or more:
         resumption = etree.SubElement(
             element,
@@ -274,7 +274,7 @@ def _list(repository: Repository, args, *, container: str, with_metadata: bool):
                 set_spec=set_spec,
                 from_=from_,
                 until=until,
-                after=Cursor(datestamp=last.metadata_changed_at, id=last.id),
+                after=Cursor(datestamp=last.datestamp, id=last.id),
                 cursor=sent + len(page),
                 complete_list_size=complete_list_size,
             ).encode()
@@ -342,31 +342,28 @@ def _document(repository: Repository, identifier: str, *, with_metadata: bool = 
     return found[0]
 
 
-def _header(repository: Repository, document) -> etree._Element:
+def _header(repository: Repository, record: records.Record) -> etree._Element:
     header = etree.Element(_O + "header")
-    if document.status != document.Status.PUBLISHED:
+    if not record.published:
         header.set("status", "deleted")
-    etree.SubElement(header, _O + "identifier").text = repository.identifier(document)
-    etree.SubElement(header, _O + "datestamp").text = _stamp(document.metadata_changed_at)
-    ids = [collection.pk for collection in document.collections.all()]
-    for spec in repository.set_tree().specs_of(ids):
+    etree.SubElement(header, _O + "identifier").text = repository.identifier(record)
+    etree.SubElement(header, _O + "datestamp").text = _stamp(record.datestamp)
+    for spec in repository.set_tree().specs_of(record.collection_ids):
         etree.SubElement(header, _O + "setSpec").text = spec
     return header
 
 
-def _record(repository: Repository, document) -> etree._Element:
-    record = etree.Element(_O + "record")
-    record.append(_header(repository, document))
-    if document.status == document.Status.PUBLISHED:
-        metadata = etree.SubElement(record, _O + "metadata")
-        metadata.append(
-            oai_dc(
-                document,
-                permalink=f"{repository.permalink_prefix}{document.record_id}/",
-                publisher=settings.DOSSIER_ARCHIVE_NAME,
-            )
+def _record(repository: Repository, record: records.Record) -> etree._Element:
+    element = etree.Element(_O + "record")
+    element.append(_header(repository, record))
+    if record.published:
+        oai_dc(
+            etree.SubElement(element, _O + "metadata"),
+            record,
+            permalink=f"{repository.permalink_prefix}{record.record_id}/",
+            publisher=settings.DOSSIER_ARCHIVE_NAME,
         )
-    return record
+    return element
 
 
 def _stamp(moment: datetime.datetime) -> str:
