@@ -43,6 +43,12 @@ def memory_kb(pid: int) -> dict[str, int]:
     return found
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used (/proc/<pid>/stat, fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def wait_for(url: str, process: subprocess.Popen | None, timeout: float = 60) -> None:
     import httpx2
 
@@ -120,6 +126,8 @@ def main() -> None:
         wait_for(url, process)
         harvested = deleted = 0
         after_first_page = None
+        server_cpu = cpu_seconds(process.pid) if process is not None else 0.0
+        client_cpu = time.process_time()
         started = time.perf_counter()
         with CountingScythe(url, http_config=HTTPConfig(timeout=600)) as scythe:
             harvest = (
@@ -133,7 +141,10 @@ def main() -> None:
                 if harvested == 1 and process is not None:
                     after_first_page = memory_kb(process.pid)["VmRSS"]
         elapsed = time.perf_counter() - started
+        client_cpu = time.process_time() - client_cpu
         peak = memory_kb(process.pid) if process is not None else None
+        if process is not None:
+            server_cpu = cpu_seconds(process.pid) - server_cpu
     finally:
         if process is not None:
             process.terminate()
@@ -149,6 +160,14 @@ def main() -> None:
         f"({harvested / waiting:,.0f} records/s served); the rest is the client parsing"
     )
     print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    if process is not None:
+        # CPU time does not depend on what else the machine runs: server and client take
+        # turns (one request at a time), so their sum is the wall time on an idle machine.
+        print(
+            f"CPU time: server {server_cpu:.2f} s ({harvested / server_cpu:,.0f} records per "
+            f"server CPU-second), client {client_cpu:.2f} s; "
+            f"unloaded estimate {harvested / (server_cpu + client_cpu):,.0f} records/s"
+        )
     if peak is not None:
         print(
             f"server memory: {after_first_page / 1024:.0f} MB after the first page, "
