@@ -296,7 +296,10 @@ def _date_range(from_: str | None, until: str | None):
         raise OaiError("badArgument", "from must not be later than until.")
     if end is not None:
         step = {"days": 1} if _DAY.fullmatch(until) else {"seconds": 1}
-        end += datetime.timedelta(**step)
+        try:
+            end += datetime.timedelta(**step)
+        except OverflowError:  # until=9999-12-31: no upper bound
+            end = None
     return start, end
 
 

@@ -346,6 +346,10 @@ ERRORS = [
         {"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "no-such-set"},
         exceptions.BadArgument,
     ),
+    (
+        {"verb": "ListRecords", "metadataPrefix": "oai_dc", "until": "0001-01-01"},
+        exceptions.NoRecordsMatch,
+    ),
 ]
 
 
@@ -414,6 +418,17 @@ def test_without_collections_there_is_no_set_hierarchy(scythe):
         list(scythe.list_sets())
     with pytest.raises(exceptions.NoSetHierarchy):
         list(scythe.list_records(set_="anything"))
+
+
+@pytest.mark.django_db
+def test_the_calendar_edges_are_no_server_error(client):
+    PublishedDocumentFactory()
+    for until in ("9999-12-31", "9999-12-31T23:59:59Z"):
+        response = client.get(
+            "/oai/", {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", "until": until}
+        )
+        page = assert_valid(response.content, "oai-pmh-with-oai_dc.xsd")
+        assert len(page.findall(f".//{OAI}header")) == 1
 
 
 @pytest.mark.django_db
