@@ -7,6 +7,8 @@ class ArchiveConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from archive.oai import signals as oai_signals
         from archive.search import signals
 
         signals.connect()
+        oai_signals.connect()

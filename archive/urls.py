@@ -1,5 +1,7 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
+from archive import feeds, sitemaps
 from archive.views import browse, collections, documents, home
 
 app_name = "archive"
@@ -39,4 +41,22 @@ urlpatterns = [
     path("repositories/<slug:slug>/", browse.repository_detail, name="repository_detail"),
     path("years/", browse.year_list, name="year_list"),
     path("years/<int:year>/", browse.year_detail, name="year_detail"),
+    # Open standards: Atom feeds, sitemaps, robots.txt (OAI-PMH is at /oai/).
+    path("feeds/documents/", feeds.NewDocumentsFeed(), name="feed"),
+    path("collections/<slug:slug>/feed/", feeds.CollectionFeed(), name="collection_feed"),
+    path("places/<slug:slug>/feed/", feeds.PlaceFeed(), name="place_feed"),
+    path("topics/<slug:slug>/feed/", feeds.TopicFeed(), name="topic_feed"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "archive:sitemap_section"},
+        name="sitemap_index",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps.SITEMAPS},
+        name="sitemap_section",
+    ),
+    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
 ]

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "archive",
     "curation",
     "bench",  # generate_archive, for the benchmarks in bench/
+    "django.contrib.sitemaps",  # open standards: its sitemap templates (archive/sitemaps.py)
 ]
 
 MIDDLEWARE = [
@@ -171,6 +172,13 @@ DOSSIER_ARCHIVE_NAME = os.environ.get(
 DOSSIER_SITE_NAME = os.environ.get("DOSSIER_SITE_NAME", "Dossier")
 # The site's address ("https://archive.example.org"), making links in emails absolute.
 DOSSIER_SITE_URL = os.environ.get("DOSSIER_SITE_URL", "").rstrip("/")
+
+# --- Open standards: OAI-PMH (archive/oai/) ------------------------------------------------
+# OAI identifiers read "oai:<this>:<record ID>"; left blank, the request's host name.
+DOSSIER_OAI_REPOSITORY_IDENTIFIER = os.environ.get("DOSSIER_OAI_REPOSITORY_IDENTIFIER", "")
+# Identify's adminEmail: whom harvesters write to about the repository.
+DOSSIER_OAI_ADMIN_EMAIL = os.environ.get("DOSSIER_OAI_ADMIN_EMAIL", "archivist@example.org")
+# --- end of open standards -----------------------------------------------------------------
 
 MAILERS = {
     "default": {

@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/desk/", include("curation.urls")),
     path("admin/", admin.site.urls),
     path("search/", include("archive.search.urls")),
+    path("oai/", include("archive.oai.urls")),
     path("", include("archive.urls")),
 ]
 

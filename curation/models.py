@@ -223,5 +223,14 @@ HISTORY_M2M_FIELDS: dict[type[models.Model], list[str]] = {
     archive.RightsStatement: [],
 }
 
+# Derived timestamps that change without an edit worth a history line.
+HISTORY_EXCLUDED_FIELDS = {archive.Document: ["metadata_changed_at"]}
+
 for _model, _m2m in HISTORY_M2M_FIELDS.items():
-    register(_model, app="curation", m2m_fields=_m2m, records_class=ChangesOnlyHistory)
+    register(
+        _model,
+        app="curation",
+        m2m_fields=_m2m,
+        excluded_fields=HISTORY_EXCLUDED_FIELDS.get(_model, []),
+        records_class=ChangesOnlyHistory,
+    )

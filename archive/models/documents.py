@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.db.models.fields.files import FieldFile, ImageFieldFile
+from django.db.models.functions import Now
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
@@ -37,6 +39,13 @@ class DocumentQuerySet(IndexedQuerySet):
 
     def published(self):
         return self.filter(status=Document.Status.PUBLISHED)
+
+    def update(self, **kwargs):
+        # A bulk edit changes the records as a save would: harvesters must see it.
+        kwargs.setdefault("metadata_changed_at", timezone.now())
+        return super().update(**kwargs)
+
+    update.alters_data = True
 
 
 class Document(TimeStamped):
@@ -165,6 +174,12 @@ class Document(TimeStamped):
     withdrawal_reason = models.TextField(
         _("withdrawal reason"), blank=True, help_text=_("Shown to readers on the tombstone page.")
     )
+    # OAI-PMH's datestamp and the sitemap's lastmod: unlike `updated_at` it also moves when
+    # a relation, the provenance, an approved translation or a named authority changes
+    # (archive/oai/signals.py), so harvesters re-fetch every record whose metadata changed.
+    metadata_changed_at = models.DateTimeField(
+        _("metadata changed"), default=timezone.now, db_default=Now(), editable=False
+    )
 
     objects = DocumentQuerySet.as_manager()
 
@@ -177,6 +192,7 @@ class Document(TimeStamped):
             models.Index(fields=["date_earliest", "date_latest"], name="document_date_range"),
             models.Index(fields=["-first_published_at"], name="document_first_published"),
             models.Index(fields=["-updated_at"], name="document_updated"),
+            models.Index(fields=["metadata_changed_at", "id"], name="document_metadata_changed"),
             models.Index(
                 fields=["publish_at"],
                 condition=models.Q(publish_at__isnull=False),
@@ -203,6 +219,9 @@ class Document(TimeStamped):
 
     def save(self, *args, **kwargs):
         self.apply_date()
+        self.metadata_changed_at = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "metadata_changed_at"}
         numbered, named = self.record_id is not None, bool(self.slug)
         if numbered and named:
             super().save(*args, **kwargs)
