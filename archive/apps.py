@@ -7,6 +7,8 @@ class ArchiveConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from archive.iiif import signals as iiif_signals
         from archive.search import signals
 
         signals.connect()
+        iiif_signals.connect()
