@@ -6,7 +6,7 @@ from archive.views import browse, collections, documents, home
 app_name = "archive"
 
 scan = "documents/<int:record_id>/scans/<int:position>/"
-iiif_image = "iiif/images/<int:scan_id>/<slug:version>"
+iiif_image = "iiif/images/<int:scan_id>/<slug:key>"
 
 urlpatterns = [
     path("", home.home, name="home"),

@@ -2,10 +2,9 @@
 selectors the public pages use (so only published material ever appears).
 
 Canvas unit: pixels. An image scan's canvas has the image's own pixel size; a PDF page's
-canvas has the page's size (its MediaBox, in points, turned as /Rotate says) at 150 dpi, the
-resolution a PDF page would be rendered at if Dossier rendered PDF pages. PDF pages are not
-rendered to images (no renderer is installed; see docs/open-standards.md): their canvases
-carry the real page size, no painted image, and a `rendering` link to that page of the PDF.
+canvas has the page's size (its MediaBox, in points, turned as /Rotate says) at 150 dpi,
+the resolution its image is rendered at (archive/iiif/tiles.py). Every PDF page's canvas
+also links to that page of the PDF; a page too large to render keeps only that link.
 """
 
 from __future__ import annotations
@@ -15,24 +14,19 @@ import re
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils.html import strip_tags
-from pypdf import PdfReader
 
 from archive import selectors
 from archive.iiif import tiles
 from archive.models import Collection, Document, Scan
 
 PRESENTATION_CONTEXT = "http://iiif.io/api/presentation/3/context.json"
-PDF_CANVAS_DPI = 150
-POINTS_PER_INCH = 72
 # The spec allows `rights` only for Creative Commons and RightsStatements.org URIs, and
 # writes them with http://.
 RIGHTS_URI = re.compile(
     r"^https?://(creativecommons\.org/(licenses|publicdomain)/|rightsstatements\.org/vocab/)"
 )
-PDF_SIZES_CACHE_SECONDS = 60 * 60 * 24
 
 Absolute = Callable[[str], str]  # a site path -> an absolute URL
 
@@ -54,30 +48,6 @@ def rights_uri(url: str) -> str | None:
     if not url or not RIGHTS_URI.match(url):
         return None
     return "http://" + url.split("://", 1)[1]
-
-
-def pdf_page_sizes(scan: Scan) -> list[tuple[int, int]]:
-    """Each page's canvas size in pixels at PDF_CANVAS_DPI, from the PDF's MediaBox; cached
-    per stored file, since a long PDF takes a moment to parse."""
-    key = f"iiif-pdf-pages:{scan.id}:{tiles.version_of(scan.file.name)}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    sizes = []
-    try:
-        with scan.file.open("rb") as handle:
-            for page in PdfReader(handle).pages:
-                width, height = float(page.mediabox.width), float(page.mediabox.height)
-                if int(page.get("/Rotate", 0) or 0) % 180:
-                    width, height = height, width
-                scale = PDF_CANVAS_DPI / POINTS_PER_INCH
-                sizes.append(
-                    (max(1, round(abs(width) * scale)), max(1, round(abs(height) * scale)))
-                )
-    except (OSError, ValueError, KeyError) as error:  # pypdf's errors derive from these
-        raise OSError(f"unreadable PDF: {error}") from error
-    cache.set(key, sizes, PDF_SIZES_CACHE_SECONDS)
-    return sizes
 
 
 def _metadata(record: selectors.DocumentRecord) -> list[dict]:
@@ -150,9 +120,20 @@ def _scan_url(document: Document, scan: Scan, url: Absolute, variant: str = "") 
     return url(reverse("archive:scan", args=[document.record_id, scan.position]))
 
 
-def image_service_id(scan: Scan, url: Absolute) -> str:
-    base = reverse("archive:iiif_image_info", args=[scan.id, tiles.version_of(scan.file.name)])
-    return url(base.removesuffix("/info.json"))
+def image_service_id(scan: Scan, url: Absolute, page: int | None = None) -> str:
+    key = tiles.key_of(file_name=scan.file.name, page=page)
+    return url(reverse("archive:iiif_image", args=[scan.id, key]))
+
+
+def _painting_page(canvas_id: str, body: dict) -> list[dict]:
+    annotation = {
+        "id": f"{canvas_id}/page/image",
+        "type": "Annotation",
+        "motivation": "painting",
+        "body": body,
+        "target": canvas_id,
+    }
+    return [{"id": f"{canvas_id}/page", "type": "AnnotationPage", "items": [annotation]}]
 
 
 def _image_canvas(document: Document, scan: Scan, canvas_id: str, url: Absolute) -> dict:
@@ -172,21 +153,7 @@ def _image_canvas(document: Document, scan: Scan, canvas_id: str, url: Absolute)
         "label": _en(str(scan)),
         "width": scan.width,
         "height": scan.height,
-        "items": [
-            {
-                "id": f"{canvas_id}/page",
-                "type": "AnnotationPage",
-                "items": [
-                    {
-                        "id": f"{canvas_id}/page/image",
-                        "type": "Annotation",
-                        "motivation": "painting",
-                        "body": body,
-                        "target": canvas_id,
-                    }
-                ],
-            }
-        ],
+        "items": _painting_page(canvas_id, body),
     }
     if scan.thumbnail:
         canvas["thumbnail"] = [
@@ -204,7 +171,7 @@ def _image_canvas(document: Document, scan: Scan, canvas_id: str, url: Absolute)
 def _pdf_canvases(document: Document, scan: Scan, base: str, url: Absolute) -> list[dict]:
     pdf = _scan_url(document, scan, url)
     try:
-        sizes = pdf_page_sizes(scan)
+        sizes = tiles.pdf_page_sizes(scan)
     except OSError:
         return []
     pages = len(sizes)
@@ -212,6 +179,16 @@ def _pdf_canvases(document: Document, scan: Scan, base: str, url: Absolute) -> l
     for number, (width, height) in enumerate(sizes, start=1):
         canvas_id = f"{base}/canvas/{scan.position}-{number}"
         label = f"{scan}, page {number} of {pages}" if pages > 1 else str(scan)
+        service = image_service_id(scan, url, page=number)
+        body = {
+            "id": f"{service}/full/max/0/default.jpg",
+            "type": "Image",
+            "format": "image/jpeg",
+            "width": width,
+            "height": height,
+            "service": [{"id": service, "type": "ImageService3", "profile": "level0"}],
+        }
+        painted = tiles.renderable(width, height)
         canvases.append(
             {
                 "id": canvas_id,
@@ -219,9 +196,9 @@ def _pdf_canvases(document: Document, scan: Scan, base: str, url: Absolute) -> l
                 "label": _en(label),
                 "width": width,
                 "height": height,
-                # No image paints this canvas (PDF pages are not rendered): the page itself
-                # is the rendering.
-                "items": [{"id": f"{canvas_id}/page", "type": "AnnotationPage", "items": []}],
+                "items": _painting_page(canvas_id, body)
+                if painted
+                else [{"id": f"{canvas_id}/page", "type": "AnnotationPage", "items": []}],
                 "rendering": [
                     {
                         "id": f"{pdf}#page={number}",

@@ -1,4 +1,5 @@
-"""Static IIIF Image API 3 level-0 derivatives of an image scan: tiles, sizes and info.json.
+"""Static IIIF Image API 3 level-0 derivatives of a scan: tiles, sizes and info.json, for an
+image scan and for each page of a PDF scan (rendered with PDFium at 150 dpi).
 
 A level-0 service answers only the URLs its info.json announces, so every one of them is a
 file written once with Pillow into default storage, under a folder named by the scan and its
@@ -15,13 +16,17 @@ import json
 import logging
 import math
 import re
+import threading
 import time
 from dataclasses import dataclass
 
+import pypdfium2
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageOps
+from pypdf import PdfReader
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +39,12 @@ IMAGE_CONTEXT = "http://iiif.io/api/image/3/context.json"
 TILE_PATH = re.compile(r"^(full|\d+,\d+,\d+,\d+)/(max|\d+,\d+)/0/default\.jpg$")
 # How long a request waits for another process generating the same tiles.
 GENERATION_WAIT_SECONDS = 60
+# PDF pages become images at this resolution; their canvases have that pixel size.
+PDF_DPI = 150
+POINTS_PER_INCH = 72
+# PDFium is not thread-safe: one render at a time per process.
+_PDFIUM_LOCK = threading.Lock()
+PDF_SIZES_CACHE_SECONDS = 60 * 60 * 24
 
 
 @dataclass(frozen=True)
@@ -48,8 +59,66 @@ def version_of(file_name: str) -> str:
     return hashlib.sha256(file_name.encode()).hexdigest()[:12]
 
 
-def folder_of(*, scan_id: int, file_name: str) -> str:
-    return f"{DERIVATIVES_ROOT}/{scan_id}/{version_of(file_name)}"
+def key_of(*, file_name: str, page: int | None = None) -> str:
+    """The URL segment (and folder) of an image: the file's version, and a PDF's page."""
+    version = version_of(file_name)
+    return version if page is None else f"{version}-{page}"
+
+
+def folder_of(*, scan_id: int, file_name: str, page: int | None = None) -> str:
+    return f"{DERIVATIVES_ROOT}/{scan_id}/{key_of(file_name=file_name, page=page)}"
+
+
+def pdf_page_sizes(scan) -> list[tuple[int, int]]:
+    """Each page's size in pixels at PDF_DPI, from its MediaBox turned by /Rotate (read with
+    pypdf, no rendering); cached per stored file, since a long PDF takes a moment to parse.
+    Raises OSError for a PDF that cannot be read."""
+    key = f"iiif-pdf-pages:{scan.id}:{version_of(scan.file.name)}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    scale = PDF_DPI / POINTS_PER_INCH
+    sizes = []
+    try:
+        with scan.file.open("rb") as handle:
+            for page in PdfReader(handle).pages:
+                width, height = abs(float(page.mediabox.width)), abs(float(page.mediabox.height))
+                if int(page.get("/Rotate", 0) or 0) % 180:
+                    width, height = height, width
+                sizes.append((max(1, round(width * scale)), max(1, round(height * scale))))
+    except (OSError, ValueError, KeyError) as error:  # pypdf's errors derive from these
+        raise OSError(f"unreadable PDF: {error}") from error
+    cache.set(key, sizes, PDF_SIZES_CACHE_SECONDS)
+    return sizes
+
+
+def renderable(width: int, height: int) -> bool:
+    """A page is rendered only within the pixel limit uploads are held to (a MediaBox can
+    claim any size)."""
+    return width * height <= int(settings.DOSSIER_MAX_IMAGE_PIXELS)
+
+
+def render_pdf_page(source: bytes, *, index: int, size: tuple[int, int]) -> Image.Image:
+    """One page as an RGB image of exactly ``size`` (the canvas size): PDFium rounds its
+    own way, so a pixel of difference is resampled away. No forms, no script: PDFium runs
+    none without a form environment, and pypdfium2 makes none unless asked."""
+    with _PDFIUM_LOCK:
+        image = _render(source, index)
+    return image if image.size == size else image.resize(size, Image.Resampling.LANCZOS)
+
+
+def _render(source: bytes, index: int) -> Image.Image:
+    document = pypdfium2.PdfDocument(source)
+    try:
+        page = document[index]
+        try:
+            bitmap = page.render(scale=PDF_DPI / POINTS_PER_INCH)
+            image = bitmap.to_pil().convert("RGB")
+        finally:
+            page.close()
+    finally:
+        document.close()
+    return image
 
 
 def scale_factors(width: int, height: int, tile_size: int = TILE_SIZE) -> list[int]:
@@ -132,13 +201,21 @@ def _clear(storage, folder: str) -> None:
         _clear(storage, f"{folder}/{name}")
 
 
-def write_derivatives(*, source, folder: str, storage=default_storage) -> dict:
-    """Write every tile, every size and then info.json (last: its presence means done)."""
+def open_image(source) -> Image.Image:
     with Image.open(source) as opened:
         opened.seek(0)
-        image = ImageOps.exif_transpose(opened).convert("RGB")
+        return ImageOps.exif_transpose(opened).convert("RGB")
+
+
+def write_derivatives(
+    *, image: Image.Image, folder: str, storage=default_storage, full_image: bool = False
+) -> dict:
+    """Write every tile, every size, the full image if asked (a PDF page has no other file
+    of it to paint its canvas with) and then info.json (last: its presence means done)."""
     width, height = image.size
     _clear(storage, folder)
+    if full_image:
+        storage.save(f"{folder}/full/max/0/default.jpg", _jpeg(image))
     tiles = tile_plan(width, height)
     level, factor = image, 1
     for tile in tiles:  # ordered by scale factor: each level is made from the one before
@@ -158,16 +235,33 @@ def write_derivatives(*, source, folder: str, storage=default_storage) -> dict:
     return description
 
 
-def ensure_derivatives(*, scan, storage=default_storage) -> dict | None:
-    """The scan's info.json (without id), generating the tiles first if they are missing.
+def _make_image(scan, page: int | None) -> tuple[Image.Image, bool]:
+    with scan.file.open("rb") as source:
+        if page is None:
+            return open_image(source), False
+        sizes = pdf_page_sizes(scan)
+        return render_pdf_page(source.read(), index=page - 1, size=sizes[page - 1]), True
+
+
+def ensure_derivatives(*, scan, page: int | None = None, storage=default_storage) -> dict | None:
+    """The info.json (without id) of an image scan, or of a PDF scan's page (from 1),
+    generating its tiles first if they are missing.
 
     One process generates at a time (a cache lock: a shared cache such as Redis makes it
-    hold across servers); the others wait for its info.json. None when the scan is not an
-    image or its file cannot be read.
+    hold across servers); the others wait for its info.json. None when there is no such
+    image: a PDF without that page or with a page beyond the pixel limit, a file that
+    cannot be read.
     """
-    if not scan.is_image or not scan.file:
+    if not scan.file or scan.is_image != (page is None):
         return None
-    folder = folder_of(scan_id=scan.id, file_name=scan.file.name)
+    if page is not None:
+        try:
+            sizes = pdf_page_sizes(scan)
+        except OSError:
+            return None
+        if not (1 <= page <= len(sizes)) or not renderable(*sizes[page - 1]):
+            return None
+    folder = folder_of(scan_id=scan.id, file_name=scan.file.name, page=page)
     info_path = f"{folder}/{INFO_NAME}"
     deadline = time.monotonic() + GENERATION_WAIT_SECONDS
     while True:
@@ -177,9 +271,16 @@ def ensure_derivatives(*, scan, storage=default_storage) -> dict | None:
         lock = f"iiif-tiles:{folder}"
         if cache.add(lock, "generating", timeout=GENERATION_WAIT_SECONDS * 5):
             try:
-                with scan.file.open("rb") as source:
-                    return write_derivatives(source=source, folder=folder, storage=storage)
-            except (OSError, ValueError, Image.DecompressionBombError) as error:
+                image, full_image = _make_image(scan, page)
+                return write_derivatives(
+                    image=image, folder=folder, storage=storage, full_image=full_image
+                )
+            except (
+                OSError,
+                ValueError,
+                Image.DecompressionBombError,
+                pypdfium2.PdfiumError,
+            ) as error:
                 logger.warning("No IIIF tiles for scan %s: %s", scan.id, error)
                 return None
             finally:

@@ -88,34 +88,41 @@ def top_collection(request):
     )
 
 
-def _published_image_scan(scan_id: int, version: str) -> Scan:
+def _published_image(scan_id: int, key: str) -> tuple[Scan, int | None]:
+    """The scan (of a published document) and PDF page an image service key names; the key
+    must name the scan's current file."""
+    version, _, page_text = key.partition("-")
+    page = int(page_text) if page_text.isdigit() else None
     scan = (
-        Scan.objects.filter(
-            pk=scan_id, kind=Scan.Kind.IMAGE, document__status=Document.Status.PUBLISHED
-        )
+        Scan.objects.filter(pk=scan_id, document__status=Document.Status.PUBLISHED)
         .only("id", "kind", "file", "position", "document_id")
         .first()
     )
-    if scan is None or tiles.version_of(scan.file.name) != version:
+    if (
+        scan is None
+        or tiles.version_of(scan.file.name) != version
+        or (page_text and page is None)
+        or scan.is_image != (page is None)
+    ):
         raise Http404("No published image here.")
-    return scan
+    return scan, page
 
 
 @iiif_endpoint
-def image_base(request, scan_id: int, version: str):
+def image_base(request, scan_id: int, key: str):
     """The service's id: the Image API says it redirects to its info.json."""
     return _cors(
-        HttpResponsePermanentRedirect(reverse("archive:iiif_image_info", args=[scan_id, version]))
+        HttpResponsePermanentRedirect(reverse("archive:iiif_image_info", args=[scan_id, key]))
     )
 
 
 @iiif_endpoint
-def image_info(request, scan_id: int, version: str):
-    scan = _published_image_scan(scan_id, version)
-    description = tiles.ensure_derivatives(scan=scan)
+def image_info(request, scan_id: int, key: str):
+    scan, page = _published_image(scan_id, key)
+    description = tiles.ensure_derivatives(scan=scan, page=page)
     if description is None:
         raise Http404("This image has no tiles.")
-    service_id = manifests.image_service_id(scan, request.build_absolute_uri)
+    service_id = manifests.image_service_id(scan, request.build_absolute_uri, page=page)
     response = HttpResponse(
         json.dumps({"@context": description.pop("@context"), "id": service_id, **description}),
         content_type=IMAGE_JSON,
@@ -126,13 +133,13 @@ def image_info(request, scan_id: int, version: str):
 
 
 @iiif_endpoint
-def image_tile(request, scan_id: int, version: str, tile: str):
+def image_tile(request, scan_id: int, key: str, tile: str):
     if not tiles.TILE_PATH.match(tile):
         raise Http404("A level-0 service has only the tiles and sizes its info.json lists.")
-    scan = _published_image_scan(scan_id, version)
-    if tiles.ensure_derivatives(scan=scan) is None:
+    scan, page = _published_image(scan_id, key)
+    if tiles.ensure_derivatives(scan=scan, page=page) is None:
         raise Http404("This image has no tiles.")
-    folder = tiles.folder_of(scan_id=scan.id, file_name=scan.file.name)
+    folder = tiles.folder_of(scan_id=scan.id, file_name=scan.file.name, page=page)
     try:
         handle = tiles.default_storage.open(f"{folder}/{tile}", "rb")
     except FileNotFoundError as missing:

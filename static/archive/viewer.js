@@ -4,8 +4,9 @@
  *
  * Without JavaScript (or if the manifest cannot be read) the page keeps its plain list of
  * scans. Every control is a labelled button; the image itself takes focus and answers
- * OpenSeadragon's keys (+/- zoom, arrows pan, 0 resets). PDF pages are not rendered to
- * images: their canvas offers that page of the PDF instead.
+ * OpenSeadragon's keys (+/- zoom, arrows pan, 0 resets). A PDF page is zoomed from its
+ * rendered image like any scan, with a link to that page of the PDF; a page the server did
+ * not render offers only the link.
  */
 (function () {
   "use strict";
@@ -65,11 +66,15 @@
     var pdfNote = document.createElement("p");
     pdfNote.className = "iiif-pdf-note";
     pdfNote.hidden = true;
+    var pdfLink = document.createElement("p");
+    pdfLink.className = "iiif-pdf-link";
+    pdfLink.hidden = true;
 
     root.appendChild(controls);
     root.appendChild(status);
     root.appendChild(stage);
     root.appendChild(pdfNote);
+    root.appendChild(pdfLink);
     root.hidden = false;
 
     var viewer = window.OpenSeadragon({
@@ -105,6 +110,15 @@
       stage.hidden = !zoomable;
       pdfNote.hidden = zoomable;
       root.dataset.page = String(index + 1);
+      delete root.dataset.state;
+      pdfLink.hidden = !(zoomable && info.pdfUrl);
+      pdfLink.textContent = "";
+      if (zoomable && info.pdfUrl) {
+        var pageLink = document.createElement("a");
+        pageLink.href = info.pdfUrl;
+        pageLink.textContent = "Open " + info.label + " in the PDF";
+        pdfLink.appendChild(pageLink);
+      }
       if (zoomable) {
         viewer.open(info.infoUrl);
         labelImage(info);

@@ -14,6 +14,7 @@ from PIL import Image
 from archive.iiif import tiles
 from archive.models import Document
 from tests import factories
+from tests.archive import pdf_files
 
 pytestmark = pytest.mark.django_db
 
@@ -175,24 +176,75 @@ def test_tiles_are_made_when_an_image_scan_is_saved(django_capture_on_commit_cal
     assert default_storage.exists(f"{folder}/full/max/0/default.jpg")
 
 
-def test_no_tiles_for_pdf_scans(django_capture_on_commit_callbacks):
+def test_pdf_pages_are_rendered_on_first_request_not_on_save(
+    client, django_capture_on_commit_callbacks
+):
+    document = factories.PublishedDocumentFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        scan = factories.ScanFactory(file=factories.pdf_upload())
-
+        scan = factories.ScanFactory(
+            document=document,
+            file=factories.SimpleUploadedFile("copy.pdf", pdf_files.image_pdf(pages=3)),
+        )
     assert not default_storage.exists(tiles.DERIVATIVES_ROOT)
-    assert tiles.ensure_derivatives(scan=scan) is None
+    key = tiles.key_of(file_name=scan.file.name, page=3)
+
+    info = client.get(reverse("archive:iiif_image_info", args=[scan.id, key])).json()
+
+    # Pillow's 100 x 140 pixel page at 72 dpi, rendered at 150 dpi.
+    assert (info["width"], info["height"], info["profile"]) == (208, 292, "level0")
+    page = client.get(f"{info['id']}/full/max/0/default.jpg")
+    rendered = Image.open(io.BytesIO(b"".join(page.streaming_content)))
+    assert rendered.size == (208, 292)
+    blue = rendered.getpixel((104, 146))
+    assert blue[2] > 200 and blue[0] < 60  # page 3 of the PDF is blue...
+    page_two = tiles.key_of(file_name=scan.file.name, page=2)
+    second = client.get(reverse("archive:iiif_image_info", args=[scan.id, page_two])).json()
+    red = client.get(f"{second['id']}/full/max/0/default.jpg")
+    pixel = Image.open(io.BytesIO(b"".join(red.streaming_content))).getpixel((104, 146))
+    assert pixel[0] > 200 and pixel[2] < 60  # ...and page 2 red: each page is its own
+
+
+@pytest.mark.parametrize("page", ["4", "0", "x"])
+def test_a_pdf_page_that_does_not_exist_has_no_image(client, page):
+    scan = factories.ScanFactory(
+        document=factories.PublishedDocumentFactory(),
+        file=factories.SimpleUploadedFile("copy.pdf", pdf_files.image_pdf(pages=3)),
+    )
+    key = f"{tiles.version_of(scan.file.name)}-{page}"
+
+    assert client.get(reverse("archive:iiif_image_info", args=[scan.id, key])).status_code == 404
+
+
+def test_an_image_scan_has_no_pages(client, scan):
+    key = tiles.key_of(file_name=scan.file.name, page=1)
+
+    assert client.get(reverse("archive:iiif_image_info", args=[scan.id, key])).status_code == 404
+
+
+def test_pdf_pages_of_unpublished_documents_have_no_image(client):
+    scan = factories.ScanFactory(
+        file=factories.SimpleUploadedFile("copy.pdf", pdf_files.image_pdf(pages=1))
+    )
+    key = tiles.key_of(file_name=scan.file.name, page=1)
+
+    assert client.get(reverse("archive:iiif_image_info", args=[scan.id, key])).status_code == 404
 
 
 def test_make_iiif_tiles_command_makes_the_missing_ones():
     scans = [factories.ScanFactory() for _ in range(2)]  # no commit here: no tiles yet
-    folders = [tiles.folder_of(scan_id=s.id, file_name=s.file.name) for s in scans]
+    pdf = factories.ScanFactory(
+        file=factories.SimpleUploadedFile("copy.pdf", pdf_files.image_pdf(pages=2))
+    )
+    folders = [tiles.folder_of(scan_id=s.id, file_name=s.file.name) for s in scans] + [
+        tiles.folder_of(scan_id=pdf.id, file_name=pdf.file.name, page=page) for page in (1, 2)
+    ]
     assert not any(default_storage.exists(f"{f}/info.json") for f in folders)
     out = io.StringIO()
 
     call_command("make_iiif_tiles", stdout=out)
 
     assert all(default_storage.exists(f"{f}/info.json") for f in folders)
-    assert "2 scan(s) have tiles; 0 failed." in out.getvalue()
+    assert "3 scan(s) have tiles; 0 failed." in out.getvalue()
 
 
 def test_a_generation_that_died_half_way_is_redone_cleanly(client, scan):

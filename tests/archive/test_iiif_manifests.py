@@ -122,6 +122,29 @@ def test_one_canvas_per_image_and_per_pdf_page_with_its_real_size(client, docume
     assert len({canvas["id"] for canvas in canvases}) == 3
 
 
+def test_pdf_pages_are_painted_with_their_rendered_image_at_the_canvas_size(client, document):
+    pdf_pages = get_json(client, manifest_url(document))["items"][1:]
+
+    for number, canvas in enumerate(pdf_pages, start=1):
+        body = canvas["items"][0]["items"][0]["body"]
+        service = body["service"][0]["id"]
+        assert service.endswith(f"-{number}")
+        info = get_json(client, service + "/info.json")
+        assert (info["width"], info["height"]) == (canvas["width"], canvas["height"])
+        image = client.get(body["id"])
+        assert image.status_code == 200
+        assert image["Content-Type"] == "image/jpeg"
+
+
+def test_a_pdf_page_beyond_the_pixel_limit_keeps_only_its_pdf_link(client, document, settings):
+    settings.DOSSIER_MAX_IMAGE_PIXELS = 208 * 292 - 1
+
+    pdf_page = get_json(client, manifest_url(document))["items"][1]
+
+    assert pdf_page["items"][0]["items"] == []
+    assert pdf_page["rendering"][0]["format"] == "application/pdf"
+
+
 def test_manifest_carries_the_records_metadata_rights_and_attribution(client, document):
     data = get_json(client, manifest_url(document))
 

@@ -10,20 +10,31 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
-from tests.archive import pdf_files
 from tests.e2e.axe import format_violations
 from tests.factories import PublishedDocumentFactory, ScanFactory, SimpleUploadedFile
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def typed_page(size=(1600, 2100)) -> bytes:
+def typed_image(size=(1600, 2100)) -> Image.Image:
     image = Image.new("RGB", size, (244, 240, 230))
     draw = ImageDraw.Draw(image)
     for y in range(100, size[1] - 100, 60):
         draw.line((120, y, size[0] - 120, y), fill=(40, 40, 40), width=6)
+    return image
+
+
+def typed_page() -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=85)
+    typed_image().save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def typed_pdf(pages: int = 2) -> bytes:
+    """A scanner's PDF of A4 pages at 150 dpi (595 x 842 points)."""
+    images = [typed_image((1240, 1754)) for _ in range(pages)]
+    buffer = io.BytesIO()
+    images[0].save(buffer, "PDF", resolution=150, save_all=True, append_images=images[1:])
     return buffer.getvalue()
 
 
@@ -40,7 +51,7 @@ def document(db):
     ScanFactory(
         document=document,
         position=2,
-        file=SimpleUploadedFile("copy.pdf", pdf_files.image_pdf(pages=2)),
+        file=SimpleUploadedFile("copy.pdf", typed_pdf(pages=2)),
         label="Printed copy",
     )
     return document
@@ -97,7 +108,8 @@ def test_reader_zooms_the_scan_and_turns_pages_with_buttons_and_keys(
     check = axe(page)
     assert not check, format_violations(check)
 
-    # Turn to the PDF's pages: each offers that page of the PDF.
+    # Turn to the PDF's pages: each is zoomable from its rendered image and links to its
+    # page of the PDF.
     previous = viewer.get_by_role("button", name="Previous page")
     next_page = viewer.get_by_role("button", name="Next page")
     expect(previous).to_be_disabled()
@@ -107,11 +119,20 @@ def test_reader_zooms_the_scan_and_turns_pages_with_buttons_and_keys(
     next_page.click()
     expect(status).to_have_text("Page 3 of 3: Printed copy, page 2 of 2")
     expect(next_page).to_be_disabled()
-    link = viewer.get_by_role("link", name="open Printed copy, page 2 of 2 as PDF")
-    expect(link).to_have_attribute(
-        "href", f"{live_server.url}/documents/{document.record_id}/scans/2/#page=2"
+    page.wait_for_function(
+        "() => document.querySelector('[data-iiif-viewer]').dataset.state === 'open'"
     )
-    expect(viewer.get_by_role("button", name="Zoom in")).to_be_disabled()
+    link = viewer.get_by_role("link", name="Open Printed copy, page 2 of 2 in the PDF")
+    pdf_url = f"{live_server.url}/documents/{document.record_id}/scans/2/#page=2"
+    expect(link).to_have_attribute("href", pdf_url)
+    zoom_in = viewer.get_by_role("button", name="Zoom in")
+    expect(zoom_in).to_be_enabled()
+    before = float(viewer_state(page, "zoom"))
+    zoom_in.click()
+    page.wait_for_function(
+        f"() => Number(document.querySelector('[data-iiif-viewer]').dataset.zoom) > {before}"
+    )
+    assert any("-2/" in url and code == 200 for url, code in tiles), tiles
     check = axe(page)
     assert not check, format_violations(check)
 
