@@ -73,7 +73,7 @@ def pdf_page_sizes(scan) -> list[tuple[int, int]]:
     """Each page's size in pixels at PDF_DPI, from its MediaBox turned by /Rotate (read with
     pypdf, no rendering); cached per stored file, since a long PDF takes a moment to parse.
     Raises OSError for a PDF that cannot be read."""
-    key = f"iiif-pdf-pages:{scan.id}:{version_of(scan.file.name)}"
+    key = f"iiif-pdf-pages:{scan.id}:{version_of(scan.file.name)}:{scan.file_size}"
     cached = cache.get(key)
     if cached is not None:
         return cached

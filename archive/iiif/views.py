@@ -95,7 +95,7 @@ def _published_image(scan_id: int, key: str) -> tuple[Scan, int | None]:
     page = int(page_text) if page_text.isdigit() else None
     scan = (
         Scan.objects.filter(pk=scan_id, document__status=Document.Status.PUBLISHED)
-        .only("id", "kind", "file", "position", "document_id")
+        .only("id", "kind", "file", "file_size", "position", "document_id")
         .first()
     )
     if (

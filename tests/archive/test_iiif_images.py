@@ -6,6 +6,7 @@ import io
 import math
 
 import pytest
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
@@ -17,6 +18,12 @@ from tests import factories
 from tests.archive import pdf_files
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """PDF page sizes are cached by scan id, which rolled-back tests hand out again."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from pathlib import Path
 import iiif_prezi3
 import jsonschema
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from archive.models import Document, Translation
@@ -15,6 +16,13 @@ from tests import factories
 from tests.archive import pdf_files
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """PDF page sizes are cached by scan id, which rolled-back tests hand out again."""
+    cache.clear()
+
 
 SCHEMA = json.loads(
     (Path(__file__).parent.parent / "data" / "iiif_presentation_3_schema.json").read_text()
@@ -272,3 +280,27 @@ def test_document_page_links_its_manifest(client, document):
     page = client.get(document.get_absolute_url()).content.decode()
 
     assert f'data-manifest="{manifest_url(document)}"' in page
+
+
+def test_manifest_queries_do_not_grow_with_scans_and_pdfs_are_parsed_once(
+    client, document, django_assert_max_num_queries
+):
+    client.get(manifest_url(document))  # reads each PDF's page sizes once, then caches them
+    with django_assert_max_num_queries(10) as first:
+        client.get(manifest_url(document))
+    for position in range(3, 8):
+        factories.ScanFactory(document=document, position=position)
+
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        data = get_json(client, manifest_url(document))
+
+    assert len(data["items"]) == 8
+
+
+def test_manifest_answers_not_modified_to_a_client_with_its_etag(client, document):
+    first = client.get(manifest_url(document))
+
+    again = client.get(manifest_url(document), HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 304
+    assert again["Access-Control-Allow-Origin"] == "*"

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         if published_only:
             scans = scans.filter(document__status=Document.Status.PUBLISHED)
         made = failed = 0
-        for scan in scans.only("id", "kind", "file").iterator():
+        for scan in scans.only("id", "kind", "file", "file_size").iterator():
             if scan.is_image:
                 pages = [None]
             else:
