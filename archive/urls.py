@@ -2,11 +2,13 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from archive import feeds, sitemaps
+from archive.iiif import views as iiif
 from archive.views import browse, collections, documents, home
 
 app_name = "archive"
 
 scan = "documents/<int:record_id>/scans/<int:position>/"
+iiif_image = "iiif/images/<int:scan_id>/<slug:key>"
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -23,6 +25,23 @@ urlpatterns = [
     path("documents/<int:record_id>/preview/", documents.document_preview, name="document_preview"),
     path(
         "documents/<int:record_id>/<slug:slug>/", documents.document_detail, name="document_detail"
+    ),
+    # IIIF: manifests, collections, the level-0 image service, text alternatives.
+    path("iiif/collection.json", iiif.top_collection, name="iiif_top_collection"),
+    path("iiif/collections/<slug:slug>.json", iiif.collection, name="iiif_collection"),
+    path("iiif/documents/<int:record_id>/manifest.json", iiif.manifest, name="iiif_manifest"),
+    path(iiif_image, iiif.image_base, name="iiif_image"),
+    path(f"{iiif_image}/info.json", iiif.image_info, name="iiif_image_info"),
+    path(f"{iiif_image}/<path:tile>", iiif.image_tile, name="iiif_image_tile"),
+    path(
+        "documents/<int:record_id>/translations/<int:pk>.html",
+        iiif.translation_text,
+        name="iiif_translation_text",
+    ),
+    path(
+        "documents/<int:record_id>/transcripts/<slug:language>.html",
+        iiif.transcript_text,
+        name="iiif_transcript_text",
     ),
     # Collections.
     path("collections/", collections.collection_list, name="collection_list"),
