@@ -13,6 +13,8 @@ urlpatterns = [
     path("admin/desk/", include("curation.urls")),
     path("admin/", admin.site.urls),
     path("search/", include("archive.search.urls")),
+    # The JSON API (/api/v1/) and the Wilson Center compatible API (/srv/).
+    path("", include("archive.api.urls")),
     path("", include("archive.urls")),
 ]
 
