@@ -40,7 +40,9 @@ class Kind:
     item_schema: type
     detail_schema: type
     page: str | None  # the public page's URL name
-    filter_param: str  # the /search/ (and documents list) parameter for its documents
+    # The /search/ (and documents list) parameter for its documents; for people, "creator":
+    # the documents they wrote (recipients are listed too, but search does not filter by them).
+    filter_param: str
     extra: Callable = lambda request, obj: {}
     detail_extra: Callable = lambda request, obj: {}
     select: tuple[str, ...] = ()
