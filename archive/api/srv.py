@@ -32,7 +32,7 @@ from archive.models import (
     Transcript,
     Translation,
 )
-from archive.search.facets import FACETS
+from archive.search.facets import FACETS, FACETS_BY_PARAM
 from archive.search.filters import DocumentFilter
 
 ITEMS_PER_PAGE = 20
@@ -159,12 +159,13 @@ def record_detail(record: selectors.DocumentRecord) -> dict:
     data = {
         **record_stub(document),
         "source": provenance.source_line if provenance else "",
-        "type": {"id": str(document.document_type.pk), "name": document.document_type.name}
+        # A list of types and a single rights object, as the client's models read them.
+        "type": [{"id": str(document.document_type.pk), "name": document.document_type.name}]
         if document.document_type
-        else None,
-        "rights": [{"id": str(rights.pk), "name": rights.name, "rights": rights.text}]
-        if rights
         else [],
+        "rights": {"id": str(rights.pk), "name": rights.name, "rights": rights.text}
+        if rights
+        else None,
         "donors": [{"id": str(ids[("funders", f.slug)]), "name": f.name} for f in record.funders],
         "subjects": [_term("subject", ids[("topics", t.slug)], t.name) for t in record.topics],
         "transcripts": [
@@ -240,6 +241,13 @@ def _srv_params(params: QueryDict) -> QueryDict:
             ours[bound] = f"{value[:4]}-{value[4:6]}-{value[6:]}"
     for theirs, param in FACET_PARAMS.items():
         values = params.getlist(f"{theirs}[]") + params.getlist(theirs)
+        for value in values:
+            if not (value.isascii() and value.isdecimal() and len(value) < 19):
+                # (The form would say the same, but cannot look up a malformed id.)
+                raise SearchError(
+                    _("There is no %(label)s “%(value)s”.")
+                    % {"label": str(FACETS_BY_PARAM[param].label).lower(), "value": value[:100]}
+                )
         if values:
             ours.setlist(param, values)
             ours[f"{param}_match"] = "all"
@@ -335,7 +343,8 @@ def collection_object(collection: Collection) -> dict:
         "main_src": image,
         "thumb_src": image,
         "no_of_documents": str(collection.document_count),
-        "is_inactive": False,
+        # is_inactive is left out: only active collections are served, and the client's
+        # model wants a string where the archive's old answers had a boolean.
         "source_created_at": _timestamp(collection.created_at),
         "source_updated_at": _timestamp(collection.updated_at),
         "first_published_at": _timestamp(collection.created_at),
