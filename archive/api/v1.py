@@ -138,7 +138,7 @@ def list_documents(request, filters: Query[DocumentFilters]):
 
 @api.get(
     "/documents/{record_id}",
-    response={200: schemas.DocumentDetail, 410: schemas.Tombstone, 404: schemas.Error},
+    response={200: schemas.DocumentDetail, 410: schemas.Tombstone, **ERRORS},
     url_name="document_detail",
     summary="A published document, with links to its scans and citations",
     tags=["documents"],
@@ -200,7 +200,7 @@ def list_collections(request, query: Query[PageQuery]):
 
 @api.get(
     "/collections/{slug}",
-    response={200: schemas.CollectionDetail, 404: schemas.Error},
+    response={200: schemas.CollectionDetail, **ERRORS},
     url_name="collection_detail",
     summary="An active collection",
     tags=["collections"],
@@ -244,7 +244,7 @@ def _register(kind: Kind) -> None:
     )(list_view)
     api.get(
         f"/{kind.path}/{{slug}}",
-        response={200: kind.detail_schema, 404: schemas.Error},
+        response={200: kind.detail_schema, **ERRORS},
         url_name=f"{kind.singular}_detail",
         operation_id=f"get_{kind.singular}",
         summary=f"One of the {kind.path}",
