@@ -42,9 +42,16 @@ def read_only(view):
             response = json_error(405, "method_not_allowed", "This API is read-only: use GET.")
             response["Allow"] = "GET, HEAD, OPTIONS"
         else:
+            head = request.method == "HEAD"
+            if head:  # answered as GET (django-ninja routes GET only), then without a body
+                request.method = "GET"
             response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.streaming:
                 response = _with_validators(request, response)
+            if head:
+                request.method = "HEAD"
+                if not response.streaming:
+                    response.content = b""
         for header, value in CORS_HEADERS.items():
             response[header] = value
         return response

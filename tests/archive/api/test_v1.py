@@ -226,6 +226,14 @@ def test_cors_on_get_and_preflight(client, archive):
     assert "GET" in preflight["Access-Control-Allow-Methods"]
 
 
+@pytest.mark.parametrize("url", [f"{API}/documents", f"{API}/places/china", "/srv/record.json"])
+def test_head_answers_like_get_without_a_body(client, archive, url):
+    response = client.head(url)
+    assert response.status_code == 200
+    assert response["ETag"] == client.get(url)["ETag"]
+    assert response.content == b""
+
+
 def test_writes_are_refused_with_a_json_error(client, archive):
     response = client.post(f"{API}/documents", {"title": "x"})
     assert response.status_code == 405
