@@ -52,20 +52,30 @@ def documents_page(
         order = NEWEST_FIRST if search.sort == Sort.DATE_DESC else BY_DATE
         documents = published_documents().select_related("document_type").order_by(*order)
         return _page(Paginator(documents, per_page), number, estimated=False)
+    # The error leaves the session as a value: an exception through it would mark an
+    # enclosing transaction (PostgreSQL's session is atomic without a savepoint) as failed.
     with get_backend().session():
-        results = SearchResults(search)
-        paginator = Paginator(results, per_page)
-        if results.estimated and str(number).isdecimal() and int(number) > MAX_ESTIMATED_PAGES:
-            raise SearchError(
-                _(
-                    "Only the first %(pages)d pages of so many results can be shown: "
-                    "add a word or a filter to narrow the search."
-                )
-                % {"pages": MAX_ESTIMATED_PAGES}
+        try:
+            return _search_page(search, number, per_page)
+        except SearchError as error:
+            failure = error
+    raise failure
+
+
+def _search_page(search: Search, number, per_page: int) -> DocumentPage:
+    results = SearchResults(search)
+    paginator = Paginator(results, per_page)
+    if results.estimated and str(number).isdecimal() and int(number) > MAX_ESTIMATED_PAGES:
+        raise SearchError(
+            _(
+                "Only the first %(pages)d pages of so many results can be shown: "
+                "add a word or a filter to narrow the search."
             )
-        page = _page(paginator, number, estimated=results.estimated)
-        page.documents = [result.document for result in page.documents]
-        return page
+            % {"pages": MAX_ESTIMATED_PAGES}
+        )
+    page = _page(paginator, number, estimated=results.estimated)
+    page.documents = [result.document for result in page.documents]
+    return page
 
 
 def _page(paginator: Paginator, number, *, estimated: bool) -> DocumentPage:

@@ -12,9 +12,7 @@ def extract(client, document) -> list[dict]:
     response = client.get(document.get_absolute_url())
     assert response.status_code == 200
     url = f"http://testserver{document.get_absolute_url()}"
-    return extruct.extract(response.content.decode(), base_url=url, syntaxes=["json-ld"])[
-        "json-ld"
-    ]
+    return extruct.extract(response.content.decode(), base_url=url, syntaxes=["json-ld"])["json-ld"]
 
 
 def test_json_ld_extracts_with_name_dates_people_and_places(client, archive):
