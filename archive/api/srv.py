@@ -2,8 +2,8 @@
 researchers' scripts written against it work here with only the host changed.
 
 The shapes follow the public Python client of that API (``digitalarchive`` on PyPI, whose
-dataclasses refuse unknown fields): records, collections, subjects, coverages,
-contributors and repositories, with identifiers as JSON strings, dates as ``YYYYMMDD``
+models type every field): records, collections, subjects, coverages, contributors and
+repositories, with identifiers as JSON strings, dates as ``YYYYMMDD``
 and timestamps as "YYYY-MM-DD HH:MM:SS". docs/api.md maps each field to ours.
 """
 
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from archive import selectors
 from archive.api import languages
-from archive.api.authorities import people_with_counts
+from archive.api.authorities import by_name, people_with_counts, public_places
 from archive.api.http import json_error
 from archive.api.search import SearchError, documents_page
 from archive.models import (
@@ -385,24 +385,20 @@ def _coverage(place, *, full: bool = False) -> dict:
     if full:
         parent = place.parent
         data["parent"] = _named("coverage", parent) if parent else None
-        children = selectors.places_with_counts().filter(parent=place).order_by("name")
+        children = public_places(parent=place)
         children = [_named("coverage", child) for child in children]
         if children:  # the client reads children[0]: an empty list would break it
             data["children"] = children
     return data
 
 
-# kind: (public records, their shape in lists and searches, the full shape)
+# kind: (public ones by name for **filters, their shape in lists, the full shape)
 AUTHORITIES = {
-    "subject": (selectors.topics_with_counts, lambda t: _named("subject", t), None),
-    "coverage": (
-        lambda: selectors.places_with_counts(),
-        _coverage,
-        lambda p: _coverage(p, full=True),
-    ),
-    "contributor": (people_with_counts, lambda a: _named("contributor", a), None),
+    "subject": (by_name(selectors.topics_with_counts), lambda t: _named("subject", t), None),
+    "coverage": (public_places, _coverage, lambda p: _coverage(p, full=True)),
+    "contributor": (by_name(people_with_counts), lambda a: _named("contributor", a), None),
     "repository": (
-        selectors.repositories_with_counts,
+        by_name(selectors.repositories_with_counts),
         lambda r: _named("repository", r),
         None,
     ),
@@ -411,19 +407,18 @@ AUTHORITIES = {
 
 def authority_search(request, kind: str):
     """``/srv/<kind>.json?term=``: names containing the term (all of them without one)."""
-    items, shape, _full = AUTHORITIES[kind]
+    find, shape, _full = AUTHORITIES[kind]
     term = (request.GET.get("term") or request.GET.get("q") or "")[:200]
     try:
         per_page = _items_per_page(request.GET) if "itemsPerPage" in request.GET else 200
     except SearchError as error:
         return json_error(400, "bad_request", str(error))
-    found = items().filter(name__icontains=term).order_by("name")
-    return _paged_list(request, found, shape, per_page)
+    return _paged_list(request, find(name__icontains=term), shape, per_page)
 
 
 def authority_detail(request, kind: str, pk: int):
-    items, shape, full = AUTHORITIES[kind]
-    obj = items().filter(pk=pk).first() if pk < 2**63 else None
+    find, shape, full = AUTHORITIES[kind]
+    obj = next(iter(find(pk=pk)[:1]), None) if pk < 2**63 else None
     if obj is None:
         return json_error(
             404, "not_found", _("There is no %(kind)s %(id)s.") % {"kind": kind, "id": pk}

@@ -220,14 +220,11 @@ def _register(kind: Kind) -> None:
     page_schema = schemas.page_schema(kind.item_schema, f"{kind.item_schema.__name__}Page")
 
     def list_view(request, query: Query[PageQuery]):
-        items = kind.items().order_by("name")
-        if kind.path == "places":
-            items = items.select_related("parent")
-        page, envelope = _names_page(request, items, query.page)
+        page, envelope = _names_page(request, kind.find(), query.page)
         return {**envelope, "results": [authority_item(request, kind, obj) for obj in page]}
 
     def detail_view(request, slug: str):
-        obj = kind.items().filter(slug=slug).first()
+        obj = kind.get(slug)
         if obj is None:
             raise Http404(
                 _("There is no %(kind)s “%(slug)s”.") % {"kind": kind.singular, "slug": slug[:100]}

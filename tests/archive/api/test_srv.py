@@ -1,6 +1,6 @@
 """/srv/: the Wilson Center Digital Archive API's shapes, checked by building the public
-client's own models (``digitalarchive``, whose dataclasses refuse unknown or missing
-fields) from our answers; only published material, as everywhere."""
+client's own models (``digitalarchive``: pydantic models that refuse missing fields and
+wrong types) from our answers; only published material, as everywhere."""
 
 import pytest
 from digitalarchive import models as da

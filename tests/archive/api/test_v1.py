@@ -178,7 +178,7 @@ def test_collection_detail_lists_active_children_only(client, archive):
 AUTHORITIES = [
     ("places", {"china", "beijing"}, "secret-island"),
     ("topics", {"vietnam-war"}, "secret-topic"),
-    ("people", {"mao-zedong", "zhou-enlai"}, "secret-agent"),
+    ("people", {"mao-zedong"}, "secret-agent"),
     ("translators", {"david-cowhig"}, None),
     ("funders", {"luce"}, None),
     ("repositories", None, None),
@@ -196,10 +196,17 @@ def test_authorities_list_names_with_published_documents_only(
         detail = get(client, item["api_url"])
         assert detail.status_code == 200
         assert detail.json()["slug"] == item["slug"]
-        if item["slug"] != "zhou-enlai":  # a recipient: the creator filter does not list him
-            assert archive.document.title in titles(get(client, item["documents_url"]))
+        assert archive.document.title in titles(get(client, item["documents_url"]))
     if secret:
         assert get(client, f"{API}/{path}/{secret}").status_code == 404
+
+
+def test_recipients_have_their_entry_too(client, archive):
+    data = get(client, f"{API}/documents/{archive.document.record_id}").json()
+    [zhou] = data["recipients"]
+    detail = get(client, zhou["api_url"])
+    assert detail.status_code == 200
+    assert detail.json()["name"] == "Zhou Enlai"
 
 
 def test_place_detail_has_ancestors_and_public_children(client, archive):
