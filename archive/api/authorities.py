@@ -45,19 +45,22 @@ def _place_counts() -> dict[int, int]:
 
     ``selectors.places_with_counts`` counts with a subquery per place whose LIKE on the
     outer tree path no index can serve (30 s for the places page at 10k documents);
-    here the ancestor join is places x places, and the documents are read once per
-    ancestor level.
+    here the ancestor pairs are places x places, and each document is read once per
+    ancestor of its places.
     """
     qn = connection.ops.quote_name
-    through = Document.places.through._meta
-    inside = f"p.{qn('tree_path')} LIKE a.{qn('tree_path')} || '%%'"
+    place, through = qn(Place._meta.db_table), qn(Document.places.through._meta.db_table)
+    tree_path, place_id, document_id = qn("tree_path"), qn("place_id"), qn("document_id")
+    # The (ancestor, place) pairs first, materialized: left to itself SQLite's planner
+    # joins the documents first and compares tree paths per document (8 s at 10k).
     sql = (
-        f"SELECT a.{qn('id')}, COUNT(DISTINCT dp.{qn('document_id')}) "
-        f"FROM {qn(Place._meta.db_table)} a "
-        f"JOIN {qn(Place._meta.db_table)} p ON {inside} "
-        f"JOIN {qn(through.db_table)} dp ON dp.{qn('place_id')} = p.{qn('id')} "
-        f"JOIN {qn(Document._meta.db_table)} d ON d.{qn('id')} = dp.{qn('document_id')} "
-        f"WHERE d.{qn('status')} = %s GROUP BY a.{qn('id')}"
+        "WITH pairs AS MATERIALIZED ("
+        f"SELECT a.{qn('id')} AS ancestor, p.{qn('id')} AS place FROM {place} a "
+        f"JOIN {place} p ON p.{tree_path} LIKE a.{tree_path} || '%%') "
+        f"SELECT pairs.ancestor, COUNT(DISTINCT dp.{document_id}) FROM pairs "
+        f"JOIN {through} dp ON dp.{place_id} = pairs.place "
+        f"JOIN {qn(Document._meta.db_table)} d ON d.{qn('id')} = dp.{document_id} "
+        f"WHERE d.{qn('status')} = %s GROUP BY pairs.ancestor"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [selectors.PUBLISHED])
