@@ -263,6 +263,12 @@ if not DEVELOPMENT:
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# --- JSON API (archive/api) ------------------------------------------------------------------
+# django-ninja as an app only so its docs page is rendered from its bundled static files
+# (Swagger UI served by the site itself; without the app it loads them from a CDN).
+INSTALLED_APPS += ["ninja"]
+# --- end of JSON API ---------------------------------------------------------------------------
+
 # --- Logging -----------------------------------------------------------------------------
 # Every line, Django's included, is printed once by the root handler. Django's own
 # "django" logger would print it a second time in development (its console handler is

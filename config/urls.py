@@ -15,6 +15,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("search/", include("archive.search.urls")),
     path("oai/", include("archive.oai.urls")),
+    # The JSON API (/api/v1/) and the Wilson Center compatible API (/srv/).
+    path("", include("archive.api.urls")),
     path("", include("archive.urls")),
 ]
 
