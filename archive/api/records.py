@@ -185,10 +185,10 @@ def document_detail(request, record: DocumentRecord) -> dict:
             {
                 "language": _language(t.language),
                 "html": t.approved_body,
-                "credit": t.credit(),
+                "credit": t.approved_credit,
                 "translators": [
                     link(request, p, page="archive:translator_detail", api="translator_detail")
-                    for p in t.translators.all()
+                    for p in t.approved_translators.all()
                 ],
                 "approved_at": t.approved_at,
             }

@@ -35,6 +35,7 @@ def approve(translation: Translation) -> Translation:
     translation.state = Translation.State.APPROVED
     translation.approved_at = WITHDRAWN_AT
     translation.save()
+    translation.keep_approved_credit()  # as a real approval does
     return translation
 
 
@@ -74,10 +75,11 @@ def archive(db):
     document.collections.add(collection, hidden_collection)
     provenance = ProvenanceFactory(document=document)
     TranscriptFactory(document=document, language=chinese, body="<p>恩来同志</p>")
-    translation = approve(
-        TranslationFactory(document=document, language=english, body="<p>Comrade Enlai</p>")
+    translation = TranslationFactory(
+        document=document, language=english, body="<p>Comrade Enlai</p>"
     )
     translation.translators.add(translator)
+    approve(translation)
     ScanFactory(document=document, position=1)
     ScanFactory(document=document, position=2, file=pdf_upload())
 
