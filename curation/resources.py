@@ -8,7 +8,7 @@ slug for collections, name within parent for places) with the same file formats.
 """
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
@@ -370,6 +370,10 @@ class TranslatorResource(DeskResource):
 class PlaceResource(DeskResource):
     parent = fields.Field(attribute="parent", column_name="parent", widget=PlacePathWidget())
 
+    def get_queryset(self):
+        # Parents before the places inside them, so the export re-imports row by row.
+        return Place.objects.select_related("parent").order_by("tree_path")
+
     class Meta(DeskResource.Meta):
         model = Place
         import_id_fields = ["name", "parent"]
@@ -382,6 +386,9 @@ class CollectionResource(DeskResource):
         column_name="parent",
         widget=widgets.ForeignKeyWidget(Collection, "slug"),
     )
+
+    def get_queryset(self):
+        return Collection.objects.order_by(F("parent").asc(nulls_first=True), "position", "pk")
 
     class Meta(DeskResource.Meta):
         model = Collection
