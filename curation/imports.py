@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -45,6 +45,7 @@ from archive.models import (
 )
 from archive.richtext import sanitize_html
 from archive.search.index import reindex_documents, updates_paused
+from curation.bulk_rows import insert_objects, insert_rows
 from curation.import_files import ImportFile
 
 SEPARATOR = "|"
@@ -739,8 +740,7 @@ class _DocumentWriter:
             doc.slug = _free_slug(doc.title, taken_slugs)
             doc.created_at = doc.updated_at = self.now
             objs.append(doc)
-        for start in range(0, len(objs), BATCH):
-            Document.objects.bulk_create(objs[start : start + BATCH])
+        insert_objects(Document, objs)
         for row, doc in zip(rows, objs, strict=True):
             row.outcome.record_id = doc.record_id
         self.created_docs = objs
@@ -782,11 +782,11 @@ class _DocumentWriter:
                 pk = documents[row.number]
                 replaced.append(pk)
                 for value in row.m2m[name]:
-                    links.append(through(**{source: pk, target: maps_id(self.maps, model, value)}))
+                    links.append((pk, maps_id(self.maps, model, value)))
             old = [pk for pk in replaced if pk not in self._created_pks()]
             for start in range(0, len(old), BATCH):
                 through.objects.filter(**{f"{source}__in": old[start : start + BATCH]}).delete()
-            through.objects.bulk_create(links, batch_size=BATCH)
+            insert_rows(through, [source, target], links)
 
     def _created_pks(self) -> set[int]:
         if not hasattr(self, "_created_pk_set"):
@@ -803,9 +803,11 @@ class _DocumentWriter:
         }
         if not wanted:
             return
-        existing = (
-            Provenance.objects.in_bulk(list(wanted), field_name="document_id") if wanted else {}
-        )
+        stored = [pk for pk in wanted if pk not in self._created_pks()]
+        existing = {}
+        for start in range(0, len(stored), BATCH):
+            chunk = stored[start : start + BATCH]
+            existing.update(Provenance.objects.in_bulk(chunk, field_name="document_id"))
         new, changed, fields = [], [], set()
         for pk, values in wanted.items():
             values = {
@@ -822,7 +824,7 @@ class _DocumentWriter:
                 changed.append(obj)
             elif any(values.values()):
                 new.append(Provenance(document_id=pk, **values))
-        Provenance.objects.bulk_create(new, batch_size=BATCH)
+        insert_objects(Provenance, new)
         if changed:
             Provenance.objects.bulk_update(changed, sorted(fields), batch_size=BATCH)
         _bulk_history(Provenance, new, user=self.user, reason=self.reason, update=False)
@@ -840,9 +842,8 @@ class _DocumentWriter:
             if not wanted:
                 continue
             existing = {}
-            for obj in model.objects.filter(document__in={doc for doc, _lang in wanted}).order_by(
-                "-pk"
-            ):
+            stored = sorted({doc for doc, _lang in wanted} - self._created_pks())
+            for obj in model.objects.filter(document__in=stored).order_by("-pk"):
                 existing[(obj.document_id, obj.language_id)] = obj
             new, changed = [], []
             for (doc, lang), value in wanted.items():
@@ -854,7 +855,7 @@ class _DocumentWriter:
                 if kind == "translation":
                     obj.credit_line = value[2]
                 (changed if obj.pk else new).append(obj)
-            model.objects.bulk_create(new, batch_size=BATCH)
+            insert_objects(model, new)
             fields = ["body", "updated_at"] + (["credit_line"] if kind == "translation" else [])
             if changed:
                 model.objects.bulk_update(changed, fields, batch_size=BATCH)
@@ -862,15 +863,14 @@ class _DocumentWriter:
                 through = Translation.translators.through
                 objs = new + changed
                 through.objects.filter(translation__in=[o.pk for o in changed]).delete()
-                through.objects.bulk_create(
+                insert_rows(
+                    through,
+                    ["translation_id", "translator_id"],
                     [
-                        through(
-                            translation_id=o.pk, translator_id=maps_id(self.maps, Translator, t)
-                        )
+                        (o.pk, maps_id(self.maps, Translator, t))
                         for o in objs
                         for t in wanted[(o.document_id, o.language_id)][1]
                     ],
-                    batch_size=BATCH,
                 )
             _bulk_history(model, new, user=self.user, reason=self.reason, update=False)
             _bulk_history(model, changed, user=self.user, reason=self.reason, update=True)
@@ -922,29 +922,43 @@ def _free_slug(title: str, taken: set[str]) -> str:
 
 
 def _bulk_history(model, objs: list, *, user, reason: str, update: bool) -> None:
-    """History rows for bulk-written objects, many-to-many links included."""
+    """History rows for bulk-written objects, as simple-history would write on save():
+    a copy of each object with user, reason and type, plus its many-to-many links."""
     if not objs:
         return
-    manager = model.history
-    historical = manager.bulk_history_create(
-        objs, batch_size=BATCH, update=update, default_user=user, default_change_reason=reason
-    )
-    m2m_fields = getattr(manager.model, "_history_m2m_fields", [])
-    if not m2m_fields or not historical:
-        return
-    by_pk = {h.id: h for h in historical}
-    for m2m in m2m_fields:
-        through = getattr(model, m2m.name).through
-        history_through = _m2m_history_model(manager.model, m2m)
-        source, target = m2m.m2m_column_name(), m2m.m2m_reverse_name()
-        rows = []
-        pks = list(by_pk)
-        for start in range(0, len(pks), BATCH):
-            for link in through.objects.filter(
-                **{f"{source}__in": pks[start : start + BATCH]}
-            ).values("id", source, target):
-                rows.append(history_through(history_id=by_pk[link[source]].history_id, **link))
-        history_through.objects.bulk_create(rows, batch_size=BATCH)
+    historical = model.history.model
+    now = timezone.now()
+    special = {
+        "history_date": now,
+        "history_change_reason": reason,
+        "history_type": "~" if update else "+",
+        "history_user_id": getattr(user, "pk", None),
+    }
+    columns = [f.attname for f in historical._meta.concrete_fields if f.attname != "history_id"]
+    rows = [
+        tuple(special[c] if c in special else getattr(obj, c, None) for c in columns)
+        for obj in objs
+    ]
+    insert_rows(historical, columns, rows, prepare=True)
+    # The links each new history row had, copied in one statement per relation; this
+    # call's rows are the ones with its timestamp.
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for m2m in getattr(historical, "_history_m2m_fields", []):
+            through = getattr(model, m2m.name).through._meta.db_table
+            history_through = _m2m_history_model(historical, m2m)._meta.db_table
+            source, target = quote(m2m.m2m_column_name()), quote(m2m.m2m_reverse_name())
+            cursor.execute(
+                f"INSERT INTO {quote(history_through)} (history_id, id, {source}, {target}) "
+                f"SELECT h.history_id, t.id, t.{source}, t.{target} "
+                f"FROM {quote(historical._meta.db_table)} h "
+                f"JOIN {quote(through)} t ON t.{source} = h.id "
+                "WHERE h.history_date = %s AND h.history_type = %s",
+                [
+                    historical._meta.get_field("history_date").get_db_prep_save(now, connection),
+                    special["history_type"],
+                ],
+            )
 
 
 def _m2m_history_model(historical_model, m2m_field):
