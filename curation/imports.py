@@ -45,7 +45,7 @@ from archive.models import (
 )
 from archive.richtext import sanitize_html
 from archive.search.index import reindex_documents, updates_paused
-from curation.bulk_rows import insert_objects, insert_rows
+from curation.bulk_rows import insert_objects, insert_rows, update_objects
 from curation.import_files import ImportFile
 
 SEPARATOR = "|"
@@ -765,7 +765,7 @@ class _DocumentWriter:
                 )
             doc.updated_at = self.now
             self.updated_docs.append(doc)
-        Document.objects.bulk_update(self.updated_docs, sorted(fields), batch_size=BATCH)
+        update_objects(Document, self.updated_docs, sorted(fields))
         return [(row, row.existing_pk) for row in rows]
 
     def _m2m(self, rows: list[_Row], documents: dict[int, int], created_numbers: set[int]) -> None:
@@ -826,7 +826,7 @@ class _DocumentWriter:
                 new.append(Provenance(document_id=pk, **values))
         insert_objects(Provenance, new)
         if changed:
-            Provenance.objects.bulk_update(changed, sorted(fields), batch_size=BATCH)
+            update_objects(Provenance, changed, sorted(fields))
         _bulk_history(Provenance, new, user=self.user, reason=self.reason, update=False)
         _bulk_history(Provenance, changed, user=self.user, reason=self.reason, update=True)
 
@@ -858,7 +858,7 @@ class _DocumentWriter:
             insert_objects(model, new)
             fields = ["body", "updated_at"] + (["credit_line"] if kind == "translation" else [])
             if changed:
-                model.objects.bulk_update(changed, fields, batch_size=BATCH)
+                update_objects(model, changed, fields)
             if kind == "translation":
                 through = Translation.translators.through
                 objs = new + changed
