@@ -603,7 +603,7 @@ class _DocumentPlan:
                         label(model, old) if old else "",
                         label(model, value) if value else "",
                     )
-            elif name != "status" and old != value:
+            elif old != value:  # status too: it is applied through the editors' services
                 diff["date" if name == "date_entered" else name] = (old, value)
         pk = current["pk"]
         for name, values in row.m2m.items():

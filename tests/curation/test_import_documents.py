@@ -219,3 +219,46 @@ def test_oversized_files_and_too_many_rows_are_refused(settings):
     settings.DOSSIER_IMPORT_MAX_ROWS = 3
     with pytest.raises(ImportFileRefused, match="the limit is 3"):
         read_import_file(data=b"title\na\nb\nc\nd\n", name="long.csv")
+
+
+def test_search_finds_imported_documents_once_published_and_follows_updates(
+    archivist, editor, django_capture_on_commit_callbacks
+):
+    from tests.archive.search.helpers import found
+
+    factories.RightsStatementFactory(name="Open")
+    factories.LanguageFactory(code="en", name="English")
+    text = (
+        "record_id,title,date,summary,rights_statement,transcript_language,transcript\n"
+        "31,Memorandum on the walrus fisheries,1950,S,Open,en,<p>Quotas.</p>\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        run(text, archivist)
+    assert found("walrus") == []  # a draft
+
+    published = text.replace("summary,rights", "summary,status,rights").replace(
+        ",S,", ",S,published,"
+    )
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        run(published, editor)
+    assert len(callbacks) >= 1
+    assert found("walrus") == ["Memorandum on the walrus fisheries"]
+
+    renamed = text.replace("walrus", "sturgeon")
+    with django_capture_on_commit_callbacks(execute=True):
+        run(renamed, archivist)
+    assert found("walrus") == []
+    assert found("sturgeon") == ["Memorandum on the sturgeon fisheries"]
+
+
+def test_a_failed_write_leaves_nothing_behind(archivist, editor):
+    """An editor's publish that fails its checks (no rights statement) rolls back the rows
+    and the authorities created before it."""
+    text = "record_id,title,date,summary,status,topics\n41,T,1950,S,published,Brand new topic\n"
+
+    report = run(text, editor, create_missing=True)
+
+    assert [(e.row, e.column) for e in report.errors] == [(2, "status")]
+    assert not report.written
+    assert Document.objects.count() == 0
+    assert not Topic.objects.filter(name="Brand new topic").exists()
