@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from django.db import connection, models
 
-MAX_PARAMS = 30_000  # under SQLite's 32,766 bound parameters per statement
+MAX_PARAMS = 3_000  # well under SQLite's 32,766 bound parameters; big statements cost memory
 PLAIN_TYPES = {
     "AutoField",
     "BigAutoField",
