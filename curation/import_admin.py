@@ -7,6 +7,8 @@ and the archivist chooses what happens to names that match no authority.
 """
 
 from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
@@ -32,6 +34,7 @@ class DeskImportForm(ImportForm):
 
 class DeskConfirmImportForm(ConfirmImportForm):
     missing = forms.ChoiceField(choices=MISSING_CHOICES, widget=forms.HiddenInput)
+    expected = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class DeskImportExportMixin(ImportExportMixin):
@@ -66,13 +69,26 @@ class DeskImportExportMixin(ImportExportMixin):
         resource_kwargs = super().get_import_resource_kwargs(request, **kwargs)
         if self.model._meta.model_name == "document":
             resource_kwargs["create_missing"] = data.get("missing") == "create"
+            resource_kwargs["expected"] = data.get("expected", "")
         return resource_kwargs
 
     def get_confirm_form_initial(self, request, import_form):
         initial = super().get_confirm_form_initial(request, import_form)
         if import_form is not None and "missing" in import_form.cleaned_data:
             initial["missing"] = import_form.cleaned_data.get("missing", "report")
+            report = getattr(request, "import_report", None)
+            initial["expected"] = report.fingerprint() if report else ""
         return initial
+
+    def process_result(self, result, request):
+        """After confirm: a report with errors means nothing was written; say so."""
+        if result.has_errors() or result.has_validation_errors():
+            report = getattr(result, "report", None)
+            problems = [str(e) for e in report.errors] if report else [_("Some rows failed.")]
+            messages.error(request, " ".join([*problems[:5], str(_("Nothing was imported."))]))
+            opts = self.model._meta
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_import")
+        return super().process_result(result, request)
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, ImportFileRefused):

@@ -125,6 +125,8 @@ DOCUMENT_COLUMNS = [
 class ImportOptions:
     create_missing: bool = False
     dry_run: bool = True
+    # The preview's fingerprint: confirming writes only if the file still means that.
+    expected: str = ""
 
 
 @dataclass
@@ -163,6 +165,14 @@ class ImportReport:
     written: bool = False
     document_ids: list[int] = field(default_factory=list)
 
+    def fingerprint(self) -> str:
+        """What the file does to the archive: counts and authorities to create."""
+        new = sum(len(names) for names in self.new_authorities.values())
+        return (
+            f"{self.created} new, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{new} new authorities"
+        )
+
     @property
     def has_errors(self) -> bool:
         return bool(self.errors)
@@ -200,6 +210,18 @@ def documents_import(
     plan = _DocumentPlan(file=file, user=user, options=options, progress=progress)
     plan.check()
     report = plan.report
+    if options.expected and report.fingerprint() != options.expected and not report.errors:
+        report.errors.append(
+            RowError(
+                1,
+                "",
+                _(
+                    "The archive changed since the preview (%(then)s; now %(now)s). "
+                    "Nothing was written: preview the file again."
+                )
+                % {"then": options.expected, "now": report.fingerprint()},
+            )
+        )
     if report.errors or options.dry_run:
         return report
     try:

@@ -122,9 +122,10 @@ class _Column:
 class DocumentResource(resources.ModelResource):
     """Documents with their relations, in the columns of docs/import-format.md."""
 
-    def __init__(self, create_missing: bool = False, **kwargs) -> None:
+    def __init__(self, create_missing: bool = False, expected: str = "", **kwargs) -> None:
         super().__init__(**kwargs)
         self.create_missing = create_missing
+        self.expected = expected
 
     class Meta:
         model = Document
@@ -137,8 +138,13 @@ class DocumentResource(resources.ModelResource):
     def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
         file = getattr(dataset, "import_file", None) or ImportFile(dataset, "", "csv")
         file.name = kwargs.get("file_name") or file.name
-        options = ImportOptions(create_missing=self.create_missing, dry_run=dry_run)
+        options = ImportOptions(
+            create_missing=self.create_missing, dry_run=dry_run, expected=self.expected
+        )
         report = documents_import(file=file, user=kwargs.get("user"), options=options)
+        request = kwargs.get("request")
+        if request is not None:  # the admin's confirm form carries what the preview showed
+            request.import_report = report
         return report_result(report, file)
 
     def export(self, queryset=None, **kwargs):

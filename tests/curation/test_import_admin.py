@@ -147,3 +147,41 @@ def test_export_neutralizes_formulas_and_reimports_unchanged(archivist):
     # Cells are trimmed on import, so only the title that began with a tab changes.
     assert (report.errors, report.unchanged, report.updated) == ([], 5, 1)
     assert report.rows[4].diff == {"title": ("\tTab", "Tab")}
+
+
+def test_confirm_writes_nothing_if_the_archive_changed_since_the_preview(zhou, archivist):
+    client = client_for(archivist)
+    preview = upload(client, GOOD)
+    factories.DocumentFactory(record_id=502, title="Created meanwhile")
+
+    response = client.post(CONFIRM_URL, preview.context["confirm_form"].initial, follow=True)
+
+    assert "The archive changed since the preview" in response.content.decode()
+    assert list(Document.objects.values_list("record_id", flat=True)) == [502]
+
+
+def test_xlsx_export_neutralizes_formulas(archivist):
+    import openpyxl
+
+    factories.DocumentFactory(record_id=801, title="=cmd|' /C calc'!A0")
+
+    response = client_for(archivist).post(
+        reverse("admin:archive_document_export"), {"format": "1", "resource": "0"}
+    )
+
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    titles = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert titles == ["'=cmd|' /C calc'!A0"]
+
+
+def test_export_follows_the_changelist_filter(archivist):
+    factories.DocumentFactory(record_id=901, title="Published one", status="published")
+    factories.DocumentFactory(record_id=902, title="Draft one")
+
+    response = client_for(archivist).post(
+        reverse("admin:archive_document_export") + "?status__exact=published",
+        {"format": CSV_FORMAT, "resource": "0"},
+    )
+
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    assert [r["title"] for r in rows] == ["Published one"]

@@ -51,7 +51,13 @@ def test_every_sample_imports_and_reimporting_changes_nothing(archivist, capsys)
     politburo = Document.objects.get(record_id=100004)
     assert sorted(p.name for p in politburo.places.all()) == ["Hanoi", "United States", "Vietnam"]
     assert politburo.translations.get().translators.get().name == "Merle Pribbenow"
-    assert Place.objects.get(name="Hanoi").parent.name == "Vietnam"
+    hanoi = Place.objects.get(name="Hanoi")
+    assert hanoi.parent.name == "Vietnam"
+    history = hanoi.history.get()
+    assert (history.history_user, history.history_change_reason) == (
+        archivist,
+        "Imported from places.csv",
+    )
     assert Collection.objects.get(slug="sino-soviet-split-1960-1984").parent.slug == (
         "sino-soviet-relations"
     )
