@@ -758,7 +758,7 @@ class _DocumentWriter:
             else:
                 doc.record_id = row.record_id
                 next_id = max(next_id, row.record_id + 1)
-            doc.apply_date()
+            _set_date(doc, row.date)
             doc.slug = _free_slug(doc.title, taken_slugs)
             doc.created_at = doc.updated_at = self.now
             objs.append(doc)
@@ -781,7 +781,7 @@ class _DocumentWriter:
                 setattr(doc, name, value)
             fields.update(values)
             if "date_entered" in values:
-                doc.apply_date()
+                _set_date(doc, row.date)
                 fields.update(
                     ["date_edtf", "date_earliest", "date_latest", "date_precision", "date_display"]
                 )
@@ -926,6 +926,19 @@ class _DocumentWriter:
                 errors.append(RowError(row.number, "status", str(error)))
         if errors:
             raise ImportAborted(errors)
+
+
+def _set_date(document: Document, parsed) -> None:
+    """The derived date fields, from the date parsed while checking (as apply_date())."""
+    if parsed is None:
+        document.apply_date()
+        return
+    document.date_entered = parsed.entered
+    document.date_edtf = parsed.edtf
+    document.date_earliest = parsed.earliest
+    document.date_latest = parsed.latest
+    document.date_precision = parsed.precision
+    document.date_display = parsed.display
 
 
 def maps_id(maps: AuthorityMaps, model: type, value):
