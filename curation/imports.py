@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -230,6 +230,11 @@ def documents_import(
             _DocumentWriter(plan).write()
     except ImportAborted as aborted:
         report.errors.extend(aborted.errors)
+        return report
+    except IntegrityError as error:  # e.g. a record created meanwhile with the same number
+        report.errors.append(
+            RowError(1, "", _("The database refused the import: %(error)s") % {"error": error})
+        )
         return report
     report.written = True
     touched = list(report.document_ids)
@@ -721,7 +726,7 @@ class _DocumentWriter:
         maps.create_pending(user=self.user, reason=self.reason)
         rows = [r for r in plan.rows if r.outcome.kind in ("new", "update")]
         total = len(rows)
-        created, updated = self._documents([r for r in rows if r.outcome.kind == "new"]), []
+        created = self._documents([r for r in rows if r.outcome.kind == "new"])
         updated = self._updates([r for r in rows if r.outcome.kind == "update"])
         plan.progress(total // 2, total)
         documents = {r.number: pk for r, pk in created + updated}
@@ -748,7 +753,9 @@ class _DocumentWriter:
             return []
         from archive.models import next_record_id
 
-        next_id = next_record_id()
+        # Numbers the file gives are kept; rows without one get numbers after all of them.
+        given = [r.record_id for r in rows if r.record_id is not None]
+        next_id = max([next_record_id(), *(n + 1 for n in given)])
         taken_slugs = set(Document.objects.values_list("slug", flat=True))
         objs = []
         for row in rows:
@@ -757,7 +764,6 @@ class _DocumentWriter:
                 doc.record_id, next_id = next_id, next_id + 1
             else:
                 doc.record_id = row.record_id
-                next_id = max(next_id, row.record_id + 1)
             _set_date(doc, row.date)
             doc.slug = _free_slug(doc.title, taken_slugs)
             doc.created_at = doc.updated_at = self.now

@@ -262,3 +262,16 @@ def test_a_failed_write_leaves_nothing_behind(archivist, editor):
     assert not report.written
     assert Document.objects.count() == 0
     assert not Topic.objects.filter(name="Brand new topic").exists()
+
+
+def test_rows_without_record_id_get_numbers_after_those_the_file_gives(archivist):
+    text = "record_id,title\n,First without\n7,Seven\n,Second without\n"
+
+    report = run(text, archivist)
+
+    assert report.errors == []
+    assert sorted(Document.objects.values_list("record_id", "title")) == [
+        (7, "Seven"),
+        (8, "First without"),
+        (9, "Second without"),
+    ]
