@@ -289,3 +289,13 @@ LOGGING = {
     "loggers": {"django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True}},
 }
 # --- end of logging ------------------------------------------------------------------------
+
+# --- Spreadsheet import and export (issue 15, curation/imports.py) -------------------------
+# Uploads wait for confirmation in default storage (MEDIA), readable by every app server;
+# `manage.py purge_import_files` removes those older than a day.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = True
+DOSSIER_IMPORT_MAX_BYTES = int(os.environ.get("DOSSIER_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+DOSSIER_IMPORT_MAX_ROWS = int(os.environ.get("DOSSIER_IMPORT_MAX_ROWS", 200_000))
+# --- end of spreadsheet import -------------------------------------------------------------

@@ -31,7 +31,7 @@ from archive.models import (
     Translator,
 )
 from archive.richtext import RichTextField, sanitize_html
-from curation import services
+from curation import resources, services
 from curation.autocomplete import KnownChoicesAdmin
 from curation.forms import (
     TOKEN,
@@ -39,6 +39,7 @@ from curation.forms import (
     ConcurrencyForm,
     InlineConcurrencyForm,
 )
+from curation.import_admin import DeskImportExportMixin
 from curation.models import record_version
 from curation.widgets import RichTextWidget
 
@@ -191,36 +192,42 @@ class AuthorityAdmin(DeskAdmin):
 
 
 @admin.register(Language)
-class LanguageAdmin(DeskAdmin):
+class LanguageAdmin(DeskImportExportMixin, DeskAdmin):
+    resource_classes = [resources.LanguageResource]
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Classification)
-class ClassificationAdmin(AuthorityAdmin):
+class ClassificationAdmin(DeskImportExportMixin, AuthorityAdmin):
+    resource_classes = [resources.ClassificationResource]
     list_display = ["name", "rank", "slug"]
     list_editable = ["rank"]
 
 
 @admin.register(DocumentType)
-class DocumentTypeAdmin(AuthorityAdmin):
+class DocumentTypeAdmin(DeskImportExportMixin, AuthorityAdmin):
+    resource_classes = [resources.DocumentTypeResource]
     pass
 
 
 @admin.register(RightsStatement)
-class RightsStatementAdmin(AuthorityAdmin):
+class RightsStatementAdmin(DeskImportExportMixin, AuthorityAdmin):
+    resource_classes = [resources.RightsStatementResource]
     formfield_overrides = RICH_TEXT_EDITOR
     list_display = ["name", "url"]
     search_fields = ["name", "text"]
 
 
 @admin.register(Topic)
-class TopicAdmin(AuthorityAdmin):
+class TopicAdmin(DeskImportExportMixin, AuthorityAdmin):
+    resource_classes = [resources.TopicResource]
     search_fields = ["name", "description"]
 
 
 @admin.register(Place)
-class PlaceAdmin(AuthorityAdmin):
+class PlaceAdmin(DeskImportExportMixin, AuthorityAdmin):
+    resource_classes = [resources.PlaceResource]
     list_display = ["name", "parent", "slug"]
     list_select_related = ["parent"]
     search_fields = ["name", "parent__name"]
@@ -228,27 +235,31 @@ class PlaceAdmin(AuthorityAdmin):
 
 
 @admin.register(Agent)
-class AgentAdmin(AuthorityAdmin):
+class AgentAdmin(DeskImportExportMixin, AuthorityAdmin):
+    resource_classes = [resources.AgentResource]
     list_display = ["name", "kind", "slug"]
     list_filter = ["kind"]
     search_fields = ["name", "description"]
 
 
 @admin.register(Repository)
-class RepositoryAdmin(AuthorityAdmin):
+class RepositoryAdmin(DeskImportExportMixin, AuthorityAdmin):
+    resource_classes = [resources.RepositoryResource]
     list_display = ["name", "location", "url"]
     search_fields = ["name", "location"]
 
 
 @admin.register(Translator)
-class TranslatorAdmin(AuthorityAdmin):
+class TranslatorAdmin(DeskImportExportMixin, AuthorityAdmin):
+    resource_classes = [resources.TranslatorResource]
     list_display = ["name", "affiliation", "slug"]
     search_fields = ["name", "affiliation"]
     autocomplete_fields = ["working_languages"]
 
 
 @admin.register(Funder)
-class FunderAdmin(AuthorityAdmin):
+class FunderAdmin(DeskImportExportMixin, AuthorityAdmin):
+    resource_classes = [resources.FunderResource]
     list_display = ["name", "logo_preview", "credit_line"]
     search_fields = ["name", "credit_line"]
     readonly_fields = ["logo_preview"]
@@ -259,7 +270,8 @@ class FunderAdmin(AuthorityAdmin):
 
 
 @admin.register(Collection)
-class CollectionAdmin(DeskAdmin):
+class CollectionAdmin(DeskImportExportMixin, DeskAdmin):
+    resource_classes = [resources.CollectionResource]
     formfield_overrides = RICH_TEXT_EDITOR
     list_display = [
         "title",
@@ -392,7 +404,8 @@ class TranslationInline(KnownChoicesAdmin, admin.StackedInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(KnownChoicesAdmin, DeskAdmin):
+class DocumentAdmin(DeskImportExportMixin, KnownChoicesAdmin, DeskAdmin):
+    resource_classes = [resources.DocumentResource]
     list_display = [
         "record_id",
         "title",

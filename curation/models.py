@@ -32,6 +32,7 @@ class Editorial(models.Model):
             ("review_translation", _("Can approve translations or send them back")),
             ("publish_document", _("Can publish, unpublish, schedule and withdraw documents")),
             ("view_activity", _("Can see the recent activity of the whole desk")),
+            ("import_records", _("Can import records from spreadsheets")),
         ]
 
     def __str__(self) -> str:

@@ -47,6 +47,8 @@ def role_permissions() -> dict[str, set[tuple[str, str]]]:
     archivist |= {("archive", f"delete_{m}") for m in _ARCHIVIST_DELETES}
     archivist |= {("curation", f"view_historical{m}") for m in _RECORD_MODELS}
     archivist |= {("curation", "view_reviewentry")}
+    # Spreadsheet import (curation/imports.py): documents arrive as drafts for archivists.
+    archivist |= {("curation", "import_records")}
     editor = archivist | {("archive", f"delete_{m}") for m in _RECORD_MODELS}
     editor |= {("curation", f"change_historical{m}") for m in _RECORD_MODELS}
     editor |= {("curation", codename) for codename in _EDITOR_DECISIONS}

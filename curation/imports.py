@@ -1,0 +1,1011 @@
+"""Importing documents from spreadsheets: every row checked, then all written or none.
+
+`documents_import` is the one entry point for the admin, the shell command and (later)
+a background task. It runs in two passes:
+
+1. **Plan**: read every row, match its relations by natural key (collection slug, place
+   path, names, ISO 639 codes) against maps loaded once, parse the date as the admin
+   does, and compare with the record already stored under that record ID. Each row is
+   created, updated (with its field differences), unchanged, or in error; all rows are
+   checked, not only the first failure.
+2. **Write** (not on a dry run, and only when no row is in error): one transaction,
+   set-based (bulk inserts and updates, history rows written in bulk with the user and
+   the file name as reason), then one search reindex of the touched documents after
+   commit. A value that matches no authority is created (and listed) or reported as an
+   error, as the importer chose; it is never dropped.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, models, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from archive.dates import parse_historical_date
+from archive.models import (
+    Agent,
+    Classification,
+    Collection,
+    Document,
+    DocumentType,
+    Funder,
+    Language,
+    Place,
+    Provenance,
+    Repository,
+    RightsStatement,
+    Topic,
+    Transcript,
+    Translation,
+    Translator,
+)
+from archive.richtext import sanitize_html
+from archive.search.index import reindex_documents, updates_paused
+from curation.bulk_rows import insert_objects, insert_rows, update_objects
+from curation.import_files import ImportFile
+
+SEPARATOR = "|"
+PLACE_SEPARATOR = ">"
+IMPORT_PERMISSION = "curation.import_records"
+PUBLISH_PERMISSION = "curation.publish_document"
+BATCH = 1000
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A column naming authorities: which model, matched on what, and if it may be created."""
+
+    model: type[models.Model]
+    key: str = "name"
+    many: bool = False
+    creatable: bool = True
+
+
+# Columns of the document file that name other records (see docs/import-format.md).
+DOCUMENT_RELATIONS: dict[str, Relation] = {
+    "document_type": Relation(DocumentType),
+    "classification": Relation(Classification),
+    "rights_statement": Relation(RightsStatement),
+    "original_languages": Relation(Language, "code", many=True, creatable=False),
+    "creators": Relation(Agent, many=True),
+    "recipients": Relation(Agent, many=True),
+    "places": Relation(Place, "path", many=True),
+    "topics": Relation(Topic, many=True),
+    "collections": Relation(Collection, "slug", many=True, creatable=False),
+    "funders": Relation(Funder, many=True),
+    "repository": Relation(Repository),
+    "transcript_language": Relation(Language, "code", creatable=False),
+    "translation_language": Relation(Language, "code", creatable=False),
+    "translators": Relation(Translator, many=True),
+}
+DOCUMENT_TEXT = ["title", "summary"]
+PROVENANCE_TEXT = [
+    "archival_reference",
+    "published_source",
+    "translation_source",
+    "acquisition_note",
+    "declassification_note",
+]
+DOCUMENT_FK = ["document_type", "classification", "rights_statement"]
+DOCUMENT_M2M = [
+    "original_languages",
+    "creators",
+    "recipients",
+    "places",
+    "topics",
+    "collections",
+    "funders",
+]
+DOCUMENT_COLUMNS = [
+    "record_id",
+    "title",
+    "date",
+    "summary",
+    "status",
+    *DOCUMENT_FK,
+    *DOCUMENT_M2M,
+    "repository",
+    *PROVENANCE_TEXT,
+    "transcript_language",
+    "transcript",
+    "translation_language",
+    "translation",
+    "translators",
+    "credit_line",
+]
+
+
+@dataclass
+class ImportOptions:
+    create_missing: bool = False
+    dry_run: bool = True
+    # The preview's fingerprint: confirming writes only if the file still means that.
+    expected: str = ""
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        column = f", {self.column}" if self.column else ""
+        return f"row {self.row}{column}: {self.message}"
+
+
+@dataclass
+class RowOutcome:
+    row: int
+    kind: str  # "new", "update", "skip" (unchanged) or "error"
+    record_id: int | None
+    title: str
+    diff: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+@dataclass
+class ImportReport:
+    file_name: str
+    file_description: str
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rows: list[RowOutcome] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    new_authorities: dict[str, list[str]] = field(default_factory=dict)
+    columns: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    written: bool = False
+    document_ids: list[int] = field(default_factory=list)
+
+    def fingerprint(self) -> str:
+        """What the file does to the archive: counts and authorities to create."""
+        new = sum(len(names) for names in self.new_authorities.values())
+        return (
+            f"{self.created} new, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{new} new authorities"
+        )
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors)
+
+    def summary(self) -> str:
+        text = _(
+            "%(total)s rows: %(created)s created, %(updated)s updated, "
+            "%(unchanged)s unchanged, %(errors)s in error"
+        ) % {
+            "total": self.total,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": len({e.row for e in self.errors}),
+        }
+        return text + ("" if self.written else _(" (nothing written)"))
+
+
+class ImportAborted(Exception):
+    """Raised inside the write transaction to roll it back with errors to report."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+
+
+def documents_import(
+    *,
+    file: ImportFile,
+    user,
+    options: ImportOptions,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Check every row of `file`; unless a dry run or any row fails, write them all."""
+    progress = progress or (lambda done, total: None)
+    plan = _DocumentPlan(file=file, user=user, options=options, progress=progress)
+    plan.check()
+    report = plan.report
+    if options.expected and report.fingerprint() != options.expected and not report.errors:
+        report.errors.append(
+            RowError(
+                1,
+                "",
+                _(
+                    "The archive changed since the preview (%(then)s; now %(now)s). "
+                    "Nothing was written: preview the file again."
+                )
+                % {"then": options.expected, "now": report.fingerprint()},
+            )
+        )
+    if report.errors or options.dry_run:
+        return report
+    try:
+        # The pause ends before the commit, so the one reindex below runs after it.
+        with transaction.atomic(), updates_paused():
+            _DocumentWriter(plan).write()
+    except ImportAborted as aborted:
+        report.errors.extend(aborted.errors)
+        return report
+    except IntegrityError as error:  # e.g. a record created meanwhile with the same number
+        report.errors.append(
+            RowError(1, "", _("The database refused the import: %(error)s") % {"error": error})
+        )
+        return report
+    report.written = True
+    touched = list(report.document_ids)
+    transaction.on_commit(lambda: reindex_documents(touched))
+    return report
+
+
+# --- Authorities: matched by natural key, created only when the importer chose so ----------
+
+
+def _norm(value: str) -> str:
+    return " ".join(value.split()).casefold()
+
+
+class AuthorityMaps:
+    """Natural key → id for each authority, loaded once per import."""
+
+    def __init__(self) -> None:
+        self._maps: dict[type, dict[str, int]] = {}
+        self.labels: dict[type, dict[int, str]] = defaultdict(dict)
+        self.pending: dict[type, dict[str, str]] = defaultdict(dict)  # model → key → name
+        self.ambiguous_places: set[str] = set()
+
+    def _load(self, relation: Relation) -> dict[str, int]:
+        model = relation.model
+        if model in self._maps:
+            return self._maps[model]
+        found: dict[str, int] = {}
+        if model is Place:
+            found = self._place_paths()
+        elif model is Language:
+            for pk, code, name in Language.objects.values_list("pk", "code", "name"):
+                found.setdefault(_norm(name), pk)
+                found[_norm(code)] = pk
+                self.labels[model][pk] = code
+        else:
+            key = "slug" if model is Collection else "name"
+            for pk, value in model._default_manager.values_list("pk", key):
+                found[_norm(value)] = pk
+                self.labels[model][pk] = value
+        self._maps[model] = found
+        return found
+
+    def _place_paths(self) -> dict[str, int]:
+        rows = {
+            pk: (name, parent)
+            for pk, name, parent in Place.objects.values_list("pk", "name", "parent")
+        }
+        paths: dict[str, int] = {}
+        by_name: dict[str, list[int]] = defaultdict(list)
+
+        def path_of(pk: int) -> str:
+            parts, seen = [], set()
+            while pk is not None and pk not in seen:
+                seen.add(pk)
+                name, parent = rows[pk]
+                parts.append(name)
+                pk = parent
+            return f" {PLACE_SEPARATOR} ".join(reversed(parts))
+
+        for pk, (name, _parent) in rows.items():
+            path = path_of(pk)
+            paths[_norm(path)] = pk
+            by_name[_norm(name)].append(pk)
+            self.labels[Place][pk] = path
+        for name, pks in by_name.items():
+            if len(pks) == 1:
+                paths.setdefault(name, pks[0])
+            elif name not in paths:
+                self.ambiguous_places.add(name)
+        return paths
+
+    def resolve(self, relation: Relation, value: str) -> int | str | None:
+        """The id of `value`, or its normalized key if it must be created, or None if unknown."""
+        if relation.model is Place:
+            value = f" {PLACE_SEPARATOR} ".join(p.strip() for p in value.split(PLACE_SEPARATOR))
+        key = _norm(value)
+        found = self._load(relation).get(key)
+        if found is not None:
+            return found
+        if key in self.pending[relation.model]:
+            return key
+        return None
+
+    def add_pending(self, relation: Relation, value: str) -> str:
+        key = _norm(value)
+        if relation.model is Place:
+            # Every missing level of the path is created, parents first.
+            parts = [p.strip() for p in value.split(PLACE_SEPARATOR) if p.strip()]
+            for depth in range(1, len(parts) + 1):
+                path = f" {PLACE_SEPARATOR} ".join(parts[:depth])
+                if _norm(path) not in self._load(relation):
+                    self.pending[Place].setdefault(_norm(path), path)
+            return _norm(f" {PLACE_SEPARATOR} ".join(parts))
+        self.pending[relation.model].setdefault(key, " ".join(value.split()))
+        return key
+
+    def label(self, model: type, value: int | str) -> str:
+        if isinstance(value, str):
+            return self.pending[model].get(value, value)
+        return self.labels[model].get(value, str(value))
+
+    def create_pending(self, *, user, reason: str) -> None:
+        """Create every pending authority (few, so saved one by one, with history)."""
+        for model, names in self.pending.items():
+            items = sorted(names.items(), key=lambda kv: kv[1].count(PLACE_SEPARATOR))
+            for key, name in items:
+                if model is Place:
+                    parts = [p.strip() for p in name.split(PLACE_SEPARATOR)]
+                    parent_key = _norm(f" {PLACE_SEPARATOR} ".join(parts[:-1]))
+                    parent = self._maps[Place].get(parent_key) if len(parts) > 1 else None
+                    obj = Place(name=parts[-1], parent_id=parent)
+                else:
+                    obj = model(name=name)
+                obj._history_user = user
+                obj._change_reason = reason
+                obj.save()
+                self._maps[model][key] = obj.pk
+        self.pending.clear()
+
+    def id_of(self, model: type, value: int | str) -> int:
+        return value if isinstance(value, int) else self._maps[model][value]
+
+
+# --- Pass 1: the plan ------------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    number: int
+    outcome: RowOutcome
+    record_id: int | None
+    document: dict = field(default_factory=dict)  # field → value (ids may be pending keys)
+    m2m: dict[str, set] = field(default_factory=dict)
+    provenance: dict = field(default_factory=dict)
+    transcript: tuple | None = None  # (language, body)
+    translation: tuple | None = None  # (language, body, translators, credit_line)
+    date: object = None
+    existing_pk: int | None = None
+
+
+class _DocumentPlan:
+    def __init__(self, *, file: ImportFile, user, options: ImportOptions, progress: Progress):
+        self.file = file
+        self.user = user
+        self.options = options
+        self.progress = progress
+        self.maps = AuthorityMaps()
+        self.rows: list[_Row] = []
+        self.is_editor = bool(user and user.has_perm(PUBLISH_PERMISSION))
+        headers = [h.strip().lower() for h in file.dataset.headers]
+        self.columns = [h for h in headers if h in DOCUMENT_COLUMNS]
+        self.report = ImportReport(
+            file_name=file.name,
+            file_description=file.description,
+            total=file.dataset.height,
+            columns=self.columns,
+            ignored_columns=[h for h in headers if h and h not in DOCUMENT_COLUMNS],
+        )
+        self.headers = headers
+
+    # Reading each row --------------------------------------------------------------------
+
+    def check(self) -> None:
+        report = self.report
+        if "title" not in self.headers and "record_id" not in self.headers:
+            report.errors.append(
+                RowError(1, "", _("The file needs a “record_id” or a “title” column."))
+            )
+            return
+        if report.ignored_columns:
+            report.errors.append(
+                RowError(
+                    1,
+                    ", ".join(report.ignored_columns),
+                    _("Unknown columns (see docs/import-format.md for the column names)."),
+                )
+            )
+        total = self.file.dataset.height
+        seen_ids: dict[int, int] = {}
+        for index, values in enumerate(self.file.dataset):
+            number = index + self.file.first_row
+            cells = {
+                h: (str(v).strip() if v is not None else "")
+                for h, v in zip(self.headers, values, strict=False)
+            }
+            row = self._read_row(number, cells)
+            if row.record_id is not None:
+                if row.record_id in seen_ids:
+                    self._error(
+                        row,
+                        "record_id",
+                        _("Record ID %(id)s is also in row %(other)s.")
+                        % {"id": row.record_id, "other": seen_ids[row.record_id]},
+                    )
+                seen_ids[row.record_id] = number
+            self.rows.append(row)
+            if index % 500 == 0:
+                self.progress(index, total)
+        self._compare()
+        for row in self.rows:
+            report.rows.append(row.outcome)
+        report.created = sum(r.outcome.kind == "new" for r in self.rows)
+        report.updated = sum(r.outcome.kind == "update" for r in self.rows)
+        report.unchanged = sum(r.outcome.kind == "skip" for r in self.rows)
+        report.new_authorities = {
+            str(model._meta.verbose_name_plural): sorted(names.values())
+            for model, names in self.maps.pending.items()
+            if names
+        }
+        self.progress(total, total)
+
+    def _error(self, row: _Row, column: str, message: str) -> None:
+        row.outcome.kind = "error"
+        self.report.errors.append(RowError(row.number, column, message))
+
+    def _read_row(self, number: int, cells: dict[str, str]) -> _Row:
+        record_id = None
+        row = _Row(number, RowOutcome(number, "new", None, cells.get("title", "")), None)
+        raw_id = cells.get("record_id", "")
+        if raw_id:
+            try:
+                record_id = int(raw_id)
+                if record_id <= 0:
+                    raise ValueError
+            except ValueError:
+                self._error(
+                    row,
+                    "record_id",
+                    _("“%(value)s” is not a record ID (a positive whole number).")
+                    % {"value": raw_id},
+                )
+        row.record_id = row.outcome.record_id = record_id
+        for name in DOCUMENT_TEXT:
+            if name in cells:
+                row.document[name] = cells[name]
+        if "title" in cells and not cells["title"]:
+            self._error(row, "title", _("A title is required."))
+        elif len(cells.get("title", "")) > 500:
+            self._error(row, "title", _("The title is longer than 500 characters."))
+        if "date" in cells:
+            try:
+                row.date = parse_historical_date(cells["date"])
+                row.document["date_entered"] = row.date.entered
+            except ValidationError as error:
+                self._error(row, "date", " ".join(error.messages))
+        if cells.get("status"):
+            status = cells["status"].lower()
+            if status not in Document.Status.values or status == Document.Status.WITHDRAWN:
+                self._error(
+                    row,
+                    "status",
+                    _(
+                        "Status must be “draft” or “published” "
+                        "(withdraw in the admin, with a reason)."
+                    ),
+                )
+            else:
+                row.document["status"] = status
+        for name in DOCUMENT_FK:
+            if name in cells:
+                row.document[name] = self._one(row, name, cells[name])
+        for name in DOCUMENT_M2M:
+            if name in cells:
+                row.m2m[name] = self._many(row, name, cells[name])
+        if "repository" in cells:
+            row.provenance["repository"] = self._one(row, "repository", cells["repository"])
+        for name in PROVENANCE_TEXT:
+            if name in cells:
+                row.provenance[name] = cells[name]
+        row.transcript = self._text(row, cells, "transcript")
+        row.translation = self._text(row, cells, "translation")
+        if row.translation is not None:
+            translators = self._many(row, "translators", cells.get("translators", ""))
+            row.translation += (frozenset(translators), cells.get("credit_line", ""))
+        return row
+
+    def _text(self, row: _Row, cells: dict[str, str], name: str) -> tuple | None:
+        body, language = cells.get(name, ""), cells.get(f"{name}_language", "")
+        if not body and not language:
+            return None
+        if not language:
+            self._error(
+                row,
+                f"{name}_language",
+                _("Give the language (ISO 639 code) of the %(name)s.") % {"name": name},
+            )
+            return None
+        language_id = self._one(row, f"{name}_language", language)
+        return (language_id, sanitize_html(body))
+
+    def _one(self, row: _Row, column: str, value: str):
+        if not value:
+            return None
+        if SEPARATOR in value:
+            self._error(row, column, _("Only one value is allowed here."))
+            return None
+        return self._match(row, column, value)
+
+    def _many(self, row: _Row, column: str, value: str) -> frozenset:
+        found = set()
+        for part in value.split(SEPARATOR):
+            if part.strip():
+                match = self._match(row, column, part.strip())
+                if match is not None:
+                    found.add(match)
+        return frozenset(found)
+
+    def _match(self, row: _Row, column: str, value: str):
+        relation = DOCUMENT_RELATIONS[column]
+        found = self.maps.resolve(relation, value)
+        if found is not None:
+            return found
+        if relation.model is Place and _norm(value) in self.maps.ambiguous_places:
+            self._error(
+                row,
+                column,
+                _("“%(value)s” names several places: give its parent, e.g. “Vietnam > Hanoi”.")
+                % {"value": value},
+            )
+            return None
+        if relation.creatable and self.options.create_missing:
+            return self.maps.add_pending(relation, value)
+        what = relation.model._meta.verbose_name
+        if relation.model is Language:
+            message = _("No language with the code “%(value)s” (add it under Languages first).")
+        elif relation.model is Collection:
+            message = _("No collection with the slug “%(value)s” (create it first).")
+        else:
+            message = _("No %(what)s named “%(value)s” (choose “create missing” to add it).")
+        self._error(row, column, message % {"value": value, "what": what})
+        return None
+
+    # Comparing with what is stored --------------------------------------------------------
+
+    def _compare(self) -> None:
+        ids = [r.record_id for r in self.rows if r.record_id is not None]
+        existing: dict[int, dict] = {}
+        for start in range(0, len(ids), BATCH):
+            for values in Document.objects.filter(record_id__in=ids[start : start + BATCH]).values(
+                "pk",
+                "record_id",
+                "title",
+                "summary",
+                "date_entered",
+                "status",
+                "document_type",
+                "classification",
+                "rights_statement",
+            ):
+                existing[values["record_id"]] = values
+        stored = _StoredRelations([v["pk"] for v in existing.values()], self.columns)
+        for row in self.rows:
+            current = existing.get(row.record_id) if row.record_id is not None else None
+            if current is None:
+                if row.outcome.kind != "error":
+                    if "title" not in row.document:
+                        self._error(row, "title", _("A title is required for a new record."))
+                    else:
+                        self._check_status(row, None)
+                continue
+            row.existing_pk = current["pk"]
+            if row.outcome.kind == "error":
+                continue
+            diff = self._diff(row, current, stored)
+            self._check_status(row, current["status"])
+            if row.outcome.kind != "error":
+                row.outcome.kind = "update" if diff else "skip"
+                row.outcome.diff = diff
+                row.outcome.title = row.document.get("title", current["title"])
+
+    def _check_status(self, row: _Row, current: str | None) -> None:
+        wanted = row.document.get("status")
+        if wanted is None or wanted == (current or Document.Status.DRAFT):
+            row.document.pop("status", None)
+            return
+        if not self.is_editor:
+            self._error(
+                row,
+                "status",
+                _("Only editors may publish or unpublish; leave the status as it is."),
+            )
+
+    def _diff(self, row: _Row, current: dict, stored: "_StoredRelations") -> dict:
+        label = self.maps.label
+        diff: dict[str, tuple[str, str]] = {}
+        for name, value in row.document.items():
+            old = current[name]
+            if name in DOCUMENT_FK:
+                if old != value:
+                    model = DOCUMENT_RELATIONS[name].model
+                    diff[name] = (
+                        label(model, old) if old else "",
+                        label(model, value) if value else "",
+                    )
+            elif old != value:  # status too: it is applied through the editors' services
+                diff["date" if name == "date_entered" else name] = (old, value)
+        pk = current["pk"]
+        for name, values in row.m2m.items():
+            old = stored.m2m[name].get(pk, frozenset())
+            if old != values:
+                model = DOCUMENT_RELATIONS[name].model
+                diff[name] = (
+                    " | ".join(sorted(label(model, v) for v in old)),
+                    " | ".join(sorted(label(model, v) for v in values)),
+                )
+        old_provenance = stored.provenance.get(pk, {})
+        for name, value in row.provenance.items():
+            old = old_provenance.get(name, None if name == "repository" else "")
+            if old != value:
+                if name == "repository":
+                    old = label(Repository, old) if old else ""
+                    value = label(Repository, value) if value else ""
+                diff[name] = (old or "", value or "")
+        for kind, wanted in (("transcript", row.transcript), ("translation", row.translation)):
+            if wanted is None:
+                continue
+            old = stored.texts[kind].get((pk, wanted[0]))
+            if old != wanted[1:]:
+                diff[kind] = ("" if old is None else _("(as stored)"), _("(from the file)"))
+        return diff
+
+
+class _StoredRelations:
+    """The stored relations of the documents being updated, read in a few queries."""
+
+    def __init__(self, pks: list[int], columns: list[str]) -> None:
+        self.m2m: dict[str, dict[int, frozenset]] = {}
+        for name in DOCUMENT_M2M:
+            if name not in columns:
+                continue
+            through = getattr(Document, name).through
+            source, target = _through_columns(name)
+            links: dict[int, set] = defaultdict(set)
+            for start in range(0, len(pks), BATCH):
+                chunk = pks[start : start + BATCH]
+                for doc, other in through.objects.filter(**{f"{source}__in": chunk}).values_list(
+                    source, target
+                ):
+                    links[doc].add(other)
+            self.m2m[name] = {k: frozenset(v) for k, v in links.items()}
+        self.provenance: dict[int, dict] = {}
+        self.texts: dict[str, dict[tuple, tuple]] = {"transcript": {}, "translation": {}}
+        translators: dict[int, set] = defaultdict(set)
+        for start in range(0, len(pks), BATCH):
+            chunk = pks[start : start + BATCH]
+            for values in Provenance.objects.filter(document__in=chunk).values(
+                "document", "repository", *PROVENANCE_TEXT
+            ):
+                self.provenance[values.pop("document")] = values
+            for doc, lang, body in Transcript.objects.filter(document__in=chunk).values_list(
+                "document", "language", "body"
+            ):
+                self.texts["transcript"][(doc, lang)] = (body,)
+            through = Translation.translators.through
+            for tr, tt in through.objects.filter(translation__document__in=chunk).values_list(
+                "translation", "translator"
+            ):
+                translators[tr].add(tt)
+            for pk, doc, lang, body, credit in (
+                Translation.objects.filter(document__in=chunk)
+                .order_by("pk")
+                .values_list("pk", "document", "language", "body", "credit_line")
+            ):
+                self.texts["translation"].setdefault(
+                    (doc, lang), (body, frozenset(translators[pk]), credit)
+                )
+
+
+def _through_columns(name: str) -> tuple[str, str]:
+    """Attribute names of the through table's document and other-side columns."""
+    m2m = Document._meta.get_field(name)
+    return m2m.m2m_column_name(), m2m.m2m_reverse_name()
+
+
+# --- Pass 2: writing -------------------------------------------------------------------------
+
+
+class _DocumentWriter:
+    def __init__(self, plan: _DocumentPlan) -> None:
+        self.plan = plan
+        self.maps = plan.maps
+        self.user = plan.user
+        self.reason = _("Imported from %(file)s") % {"file": plan.file.name}
+        self.now = timezone.now()
+
+    def write(self) -> None:
+        plan, maps = self.plan, self.maps
+        maps.create_pending(user=self.user, reason=self.reason)
+        rows = [r for r in plan.rows if r.outcome.kind in ("new", "update")]
+        total = len(rows)
+        created = self._documents([r for r in rows if r.outcome.kind == "new"])
+        updated = self._updates([r for r in rows if r.outcome.kind == "update"])
+        plan.progress(total // 2, total)
+        documents = {r.number: pk for r, pk in created + updated}
+        self._m2m(rows, documents, created_numbers={r.number for r, _ in created})
+        self._provenance(rows, documents)
+        self._texts(rows, documents)
+        self._history(created, updated)
+        self._publish(rows, documents)
+        plan.report.document_ids = sorted(documents.values())
+        plan.progress(total, total)
+
+    def _values(self, row: _Row) -> dict:
+        values = {}
+        for name, value in row.document.items():
+            if name in DOCUMENT_FK:
+                model = DOCUMENT_RELATIONS[name].model
+                values[f"{name}_id"] = maps_id(self.maps, model, value)
+            elif name != "status":
+                values[name] = value
+        return values
+
+    def _documents(self, rows: list[_Row]) -> list[tuple[_Row, int]]:
+        if not rows:
+            return []
+        from archive.models import next_record_id
+
+        # Numbers the file gives are kept; rows without one get numbers after all of them.
+        given = [r.record_id for r in rows if r.record_id is not None]
+        next_id = max([next_record_id(), *(n + 1 for n in given)])
+        taken_slugs = set(Document.objects.values_list("slug", flat=True))
+        objs = []
+        for row in rows:
+            doc = Document(**self._values(row))
+            if row.record_id is None:
+                doc.record_id, next_id = next_id, next_id + 1
+            else:
+                doc.record_id = row.record_id
+            _set_date(doc, row.date)
+            doc.slug = _free_slug(doc.title, taken_slugs)
+            doc.created_at = doc.updated_at = self.now
+            objs.append(doc)
+        insert_objects(Document, objs)
+        for row, doc in zip(rows, objs, strict=True):
+            row.outcome.record_id = doc.record_id
+        self.created_docs = objs
+        return [(row, doc.pk) for row, doc in zip(rows, objs, strict=True)]
+
+    def _updates(self, rows: list[_Row]) -> list[tuple[_Row, int]]:
+        self.updated_docs = []
+        if not rows:
+            return []
+        docs = Document.objects.in_bulk([r.existing_pk for r in rows])
+        fields: set[str] = {"updated_at"}
+        for row in rows:
+            doc = docs[row.existing_pk]
+            values = self._values(row)
+            for name, value in values.items():
+                setattr(doc, name, value)
+            fields.update(values)
+            if "date_entered" in values:
+                _set_date(doc, row.date)
+                fields.update(
+                    ["date_edtf", "date_earliest", "date_latest", "date_precision", "date_display"]
+                )
+            doc.updated_at = self.now
+            self.updated_docs.append(doc)
+        update_objects(Document, self.updated_docs, sorted(fields))
+        return [(row, row.existing_pk) for row in rows]
+
+    def _m2m(self, rows: list[_Row], documents: dict[int, int], created_numbers: set[int]) -> None:
+        for name in DOCUMENT_M2M:
+            through = getattr(Document, name).through
+            source, target = _through_columns(name)
+            model = DOCUMENT_RELATIONS[name].model
+            replaced, links = [], []
+            for row in rows:
+                if name not in row.m2m:
+                    continue
+                if row.number not in created_numbers and name not in row.outcome.diff:
+                    continue
+                pk = documents[row.number]
+                replaced.append(pk)
+                for value in row.m2m[name]:
+                    links.append((pk, maps_id(self.maps, model, value)))
+            old = [pk for pk in replaced if pk not in self._created_pks()]
+            for start in range(0, len(old), BATCH):
+                through.objects.filter(**{f"{source}__in": old[start : start + BATCH]}).delete()
+            insert_rows(through, [source, target], links)
+
+    def _created_pks(self) -> set[int]:
+        if not hasattr(self, "_created_pk_set"):
+            self._created_pk_set = (
+                {d.pk for d in self.created_docs} if hasattr(self, "created_docs") else set()
+            )
+        return self._created_pk_set
+
+    def _provenance(self, rows: list[_Row], documents: dict[int, int]) -> None:
+        wanted = {
+            documents[r.number]: r.provenance
+            for r in rows
+            if r.provenance and (r.outcome.kind == "new" or set(r.provenance) & set(r.outcome.diff))
+        }
+        if not wanted:
+            return
+        stored = [pk for pk in wanted if pk not in self._created_pks()]
+        existing = {}
+        for start in range(0, len(stored), BATCH):
+            chunk = stored[start : start + BATCH]
+            existing.update(Provenance.objects.in_bulk(chunk, field_name="document_id"))
+        new, changed, fields = [], [], set()
+        for pk, values in wanted.items():
+            values = {
+                ("repository_id" if k == "repository" else k): (
+                    maps_id(self.maps, Repository, v) if k == "repository" and v is not None else v
+                )
+                for k, v in values.items()
+            }
+            if pk in existing:
+                obj = existing[pk]
+                for k, v in values.items():
+                    setattr(obj, k, v)
+                fields.update(values)
+                changed.append(obj)
+            elif any(values.values()):
+                new.append(Provenance(document_id=pk, **values))
+        insert_objects(Provenance, new)
+        if changed:
+            update_objects(Provenance, changed, sorted(fields))
+        _bulk_history(Provenance, new, user=self.user, reason=self.reason, update=False)
+        _bulk_history(Provenance, changed, user=self.user, reason=self.reason, update=True)
+
+    def _texts(self, rows: list[_Row], documents: dict[int, int]) -> None:
+        for kind, model in (("transcript", Transcript), ("translation", Translation)):
+            wanted = {}
+            for r in rows:
+                value = getattr(r, kind)
+                if value is not None and (r.outcome.kind == "new" or kind in r.outcome.diff):
+                    wanted[(documents[r.number], maps_id(self.maps, Language, value[0]))] = value[
+                        1:
+                    ]
+            if not wanted:
+                continue
+            existing = {}
+            stored = sorted({doc for doc, _lang in wanted} - self._created_pks())
+            for obj in model.objects.filter(document__in=stored).order_by("-pk"):
+                existing[(obj.document_id, obj.language_id)] = obj
+            new, changed = [], []
+            for (doc, lang), value in wanted.items():
+                obj = existing.get((doc, lang)) or model(
+                    document_id=doc, language_id=lang, created_at=self.now
+                )
+                obj.body = value[0]
+                obj.updated_at = self.now
+                if kind == "translation":
+                    obj.credit_line = value[2]
+                (changed if obj.pk else new).append(obj)
+            insert_objects(model, new)
+            fields = ["body", "updated_at"] + (["credit_line"] if kind == "translation" else [])
+            if changed:
+                update_objects(model, changed, fields)
+            if kind == "translation":
+                through = Translation.translators.through
+                objs = new + changed
+                through.objects.filter(translation__in=[o.pk for o in changed]).delete()
+                insert_rows(
+                    through,
+                    ["translation_id", "translator_id"],
+                    [
+                        (o.pk, maps_id(self.maps, Translator, t))
+                        for o in objs
+                        for t in wanted[(o.document_id, o.language_id)][1]
+                    ],
+                )
+            _bulk_history(model, new, user=self.user, reason=self.reason, update=False)
+            _bulk_history(model, changed, user=self.user, reason=self.reason, update=True)
+
+    def _history(self, created, updated) -> None:
+        _bulk_history(
+            Document,
+            getattr(self, "created_docs", []),
+            user=self.user,
+            reason=self.reason,
+            update=False,
+        )
+        _bulk_history(Document, self.updated_docs, user=self.user, reason=self.reason, update=True)
+
+    def _publish(self, rows: list[_Row], documents: dict[int, int]) -> None:
+        """Status changes go through the editors' services, with their checks."""
+        from curation import services
+
+        errors = []
+        for row in rows:
+            status = row.document.get("status")
+            if status is None:
+                continue
+            document = Document.objects.get(pk=documents[row.number])
+            try:
+                if status == Document.Status.PUBLISHED:
+                    services.document_publish(document=document, editor=self.user)
+                else:
+                    services.document_unpublish(document=document, editor=self.user)
+            except (services.TransitionError, services.PublishCheckFailed) as error:
+                errors.append(RowError(row.number, "status", str(error)))
+        if errors:
+            raise ImportAborted(errors)
+
+
+def _set_date(document: Document, parsed) -> None:
+    """The derived date fields, from the date parsed while checking (as apply_date())."""
+    if parsed is None:
+        document.apply_date()
+        return
+    document.date_entered = parsed.entered
+    document.date_edtf = parsed.edtf
+    document.date_earliest = parsed.earliest
+    document.date_latest = parsed.latest
+    document.date_precision = parsed.precision
+    document.date_display = parsed.display
+
+
+def maps_id(maps: AuthorityMaps, model: type, value):
+    return None if value is None else maps.id_of(model, value)
+
+
+def _free_slug(title: str, taken: set[str]) -> str:
+    base = slugify(title)[:110].strip("-") or "document"
+    candidate, n = base, 2
+    while candidate in taken:
+        suffix = f"-{n}"
+        candidate = f"{base[: 110 - len(suffix)]}{suffix}"
+        n += 1
+    taken.add(candidate)
+    return candidate
+
+
+def _bulk_history(model, objs: list, *, user, reason: str, update: bool) -> None:
+    """History rows for bulk-written objects, as simple-history would write on save():
+    a copy of each object with user, reason and type, plus its many-to-many links."""
+    if not objs:
+        return
+    historical = model.history.model
+    now = timezone.now()
+    special = {
+        "history_date": now,
+        "history_change_reason": reason,
+        "history_type": "~" if update else "+",
+        "history_user_id": getattr(user, "pk", None),
+    }
+    columns = [f.attname for f in historical._meta.concrete_fields if f.attname != "history_id"]
+    rows = [
+        tuple(special[c] if c in special else getattr(obj, c, None) for c in columns)
+        for obj in objs
+    ]
+    insert_rows(historical, columns, rows, prepare=True)
+    # The links each new history row had, copied in one statement per relation; this
+    # call's rows are the ones with its timestamp.
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for m2m in getattr(historical, "_history_m2m_fields", []):
+            through = getattr(model, m2m.name).through._meta.db_table
+            history_through = _m2m_history_model(historical, m2m)._meta.db_table
+            source, target = quote(m2m.m2m_column_name()), quote(m2m.m2m_reverse_name())
+            cursor.execute(
+                f"INSERT INTO {quote(history_through)} (history_id, id, {source}, {target}) "
+                f"SELECT h.history_id, t.id, t.{source}, t.{target} "
+                f"FROM {quote(historical._meta.db_table)} h "
+                f"JOIN {quote(through)} t ON t.{source} = h.id "
+                "WHERE h.history_date = %s AND h.history_type = %s",
+                [
+                    historical._meta.get_field("history_date").get_db_prep_save(now, connection),
+                    special["history_type"],
+                ],
+            )
+
+
+def _m2m_history_model(historical_model, m2m_field):
+    """simple-history's table of the links a historical row had (``Historical<Model>_<field>``)."""
+    from django.apps import apps
+
+    return apps.get_model(
+        historical_model._meta.app_label, f"{historical_model.__name__}_{m2m_field.name}"
+    )

@@ -1,0 +1,277 @@
+"""Importing documents from spreadsheets: matched by record ID, all rows checked, all or nothing."""
+
+import io
+import json
+import zipfile
+
+import openpyxl
+import pytest
+
+from archive.models import Agent, Document, Place, Topic
+from curation.import_files import ImportFileRefused, read_import_file
+from curation.imports import ImportOptions, documents_import
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "record_id,title,date,summary,creators,places,topics,original_languages,collections"
+
+
+@pytest.fixture
+def authorities(db):
+    vietnam = factories.PlaceFactory(name="Vietnam")
+    factories.PlaceFactory(name="Hanoi", parent=vietnam)
+    factories.AgentFactory(name="Zhou Enlai")
+    factories.AgentFactory(name="Mao Zedong")
+    factories.TopicFactory(name="Vietnam War")
+    factories.LanguageFactory(code="zh", name="Chinese")
+    factories.CollectionFactory(slug="sino-soviet", title="Sino-Soviet Relations")
+
+
+def run(text: str, user, *, name="docs.csv", create_missing=False, dry_run=False):
+    file = read_import_file(data=text.encode("utf-8"), name=name)
+    options = ImportOptions(create_missing=create_missing, dry_run=dry_run)
+    return documents_import(file=file, user=user, options=options)
+
+
+GOOD = (
+    f"{HEADER}\n"
+    "900001,Mao to Zhou,1950-01-07,A telegram.,Mao Zedong | Zhou Enlai,Vietnam > Hanoi,"
+    "Vietnam War,zh,sino-soviet\n"
+    '900002,"Soviet responses, April",April 1965,Notes.,"Zhou Enlai",Vietnam,,zh,\n'
+)
+
+
+def test_import_creates_documents_with_relations_and_history(authorities, archivist):
+    report = run(GOOD, archivist)
+
+    assert (report.created, report.updated, report.errors) == (2, 0, [])
+    document = Document.objects.get(record_id=900001)
+    assert document.status == Document.Status.DRAFT
+    assert document.date_earliest.isoformat() == "1950-01-07"
+    assert sorted(document.creators.values_list("name", flat=True)) == ["Mao Zedong", "Zhou Enlai"]
+    assert list(document.places.values_list("name", flat=True)) == ["Hanoi"]
+    assert list(document.collections.values_list("slug", flat=True)) == ["sino-soviet"]
+    second = Document.objects.get(record_id=900002)
+    assert second.title == "Soviet responses, April"
+    history = document.history.get()
+    assert history.history_user == archivist
+    assert history.history_change_reason == "Imported from docs.csv"
+    assert sorted(a.agent.name for a in history.creators.all()) == ["Mao Zedong", "Zhou Enlai"]
+
+
+def test_reimporting_the_same_file_changes_nothing(authorities, archivist):
+    run(GOOD, archivist)
+    before = list(Document.objects.values_list("pk", "updated_at"))
+
+    report = run(GOOD, archivist)
+
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
+    assert list(Document.objects.values_list("pk", "updated_at")) == before
+    assert Document.history.count() == 2
+
+
+def test_reimport_updates_in_place_and_lists_differences(authorities, archivist):
+    run(GOOD, archivist)
+    changed = GOOD.replace("A telegram.", "A cable.").replace(
+        "Mao Zedong | Zhou Enlai", "Mao Zedong"
+    )
+
+    report = run(changed, archivist, dry_run=True)
+
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
+    assert report.rows[0].diff == {
+        "summary": ("A telegram.", "A cable."),
+        "creators": ("Mao Zedong | Zhou Enlai", "Mao Zedong"),
+    }
+    run(changed, archivist)
+    document = Document.objects.get(record_id=900001)
+    assert document.summary == "A cable."
+    assert list(document.creators.values_list("name", flat=True)) == ["Mao Zedong"]
+    assert Document.objects.count() == 2
+
+
+def test_one_bad_row_is_reported_and_nothing_is_written(authorities, archivist):
+    text = GOOD + "900003,Bad date,May 30 65,x,,,,,\n900004,Fine,1965,x,,,,,\n"
+
+    report = run(text, archivist)
+
+    assert [(e.row, e.column) for e in report.errors] == [(4, "date")]
+    assert "year" in report.errors[0].message.lower() or report.errors[0].message
+    assert not report.written
+    assert Document.objects.count() == 0
+
+
+def test_every_row_is_checked_not_only_the_first_failure(authorities, archivist):
+    text = f"{HEADER}\n1,,1950,x,,,,,\n2,B,1950,x,Nobody,,,,\n3,C,1950,x,,,,xx,\n"
+
+    report = run(text, archivist)
+
+    assert [(e.row, e.column) for e in report.errors] == [
+        (2, "title"),
+        (3, "creators"),
+        (4, "original_languages"),
+    ]
+
+
+def test_unknown_authorities_are_reported_by_default(authorities, archivist):
+    text = f"{HEADER}\n5,T,1950,x,New Person,Laos > Vientiane,New topic,,\n"
+
+    report = run(text, archivist)
+
+    assert {e.column for e in report.errors} == {"creators", "places", "topics"}
+    assert not Agent.objects.filter(name="New Person").exists()
+
+
+def test_unknown_authorities_are_created_when_chosen_and_listed(authorities, archivist):
+    text = f'{HEADER}\n5,T,1950,x,"New Person, Jr.",Laos > Vientiane,New topic,,\n'
+
+    preview = run(text, archivist, create_missing=True, dry_run=True)
+    assert preview.new_authorities == {
+        "people and organizations": ["New Person, Jr."],
+        "places": ["Laos", "Laos > Vientiane"],
+        "topics": ["New topic"],
+    }
+    assert not Topic.objects.filter(name="New topic").exists()
+
+    report = run(text, archivist, create_missing=True)
+
+    assert report.errors == []
+    vientiane = Place.objects.get(name="Vientiane")
+    assert vientiane.parent.name == "Laos"
+    assert vientiane.tree_path == f"/{vientiane.parent.pk}/{vientiane.pk}/"
+    document = Document.objects.get(record_id=5)
+    assert list(document.creators.values_list("name", flat=True)) == ["New Person, Jr."]
+    assert Topic.objects.get(name="New topic").history.get().history_user == archivist
+
+
+def test_csv_with_bom_and_semicolons(authorities, archivist):
+    text = "\ufeffrecord_id;title;date;creators\n7;Un titre, avec virgule;1965;Zhou Enlai\n"
+
+    file = read_import_file(data=text.encode("utf-8"), name="excel.csv")
+    assert file.description == "CSV (semicolon-separated, UTF-8, with byte-order mark)"
+    report = documents_import(file=file, user=archivist, options=ImportOptions(dry_run=False))
+
+    assert report.errors == []
+    assert Document.objects.get(record_id=7).title == "Un titre, avec virgule"
+
+
+def test_json_and_xlsx_import_the_same_records(authorities, archivist):
+    records = [{"record_id": 11, "title": "JSON doc", "date": "1950", "creators": ["Mao Zedong"]}]
+    run(json.dumps(records), archivist, name="docs.json")
+    book = openpyxl.Workbook()
+    book.active.append(["record_id", "title", "date", "creators"])
+    book.active.append([12, "XLSX doc", "1951", "Zhou Enlai"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    file = read_import_file(data=buffer.getvalue(), name="docs.xlsx")
+    report = documents_import(file=file, user=archivist, options=ImportOptions(dry_run=False))
+
+    assert report.errors == []
+    assert Document.objects.get(record_id=11).creators.get().name == "Mao Zedong"
+    assert Document.objects.get(record_id=12).creators.get().name == "Zhou Enlai"
+
+
+def test_archivists_cannot_publish_by_import_but_editors_can(archivist, editor):
+    factories.RightsStatementFactory(name="Open")
+    factories.LanguageFactory(code="zh", name="Chinese")
+    text = (
+        "record_id,title,date,summary,status,rights_statement,transcript_language,transcript\n"
+        "21,T,1950,S,published,Open,zh,<p>正文</p><script>x</script>\n"
+    )
+
+    refused = run(text, archivist)
+    assert [(e.row, e.column) for e in refused.errors] == [(2, "status")]
+
+    report = run(text, editor)
+    assert report.errors == []
+    document = Document.objects.get(record_id=21)
+    assert document.status == Document.Status.PUBLISHED
+    assert document.transcripts.get().body == "<p>正文</p>"
+
+
+def test_xml_bomb_xlsx_is_refused():
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        "<sheets><sheet name='&lol2;' sheetId='1'/></sheets></workbook>"
+    )
+    buffer = io.BytesIO()
+    book = openpyxl.Workbook()
+    book.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            target.writestr(item, bomb if item.filename == "xl/workbook.xml" else data)
+
+    with pytest.raises(ImportFileRefused, match="refused as unsafe"):
+        read_import_file(data=out.getvalue(), name="bomb.xlsx")
+
+
+def test_oversized_files_and_too_many_rows_are_refused(settings):
+    settings.DOSSIER_IMPORT_MAX_BYTES = 100
+    with pytest.raises(ImportFileRefused, match="limit is"):
+        read_import_file(data=b"title\n" + b"x" * 200, name="big.csv")
+    settings.DOSSIER_IMPORT_MAX_BYTES = 10_000
+    settings.DOSSIER_IMPORT_MAX_ROWS = 3
+    with pytest.raises(ImportFileRefused, match="the limit is 3"):
+        read_import_file(data=b"title\na\nb\nc\nd\n", name="long.csv")
+
+
+def test_search_finds_imported_documents_once_published_and_follows_updates(
+    archivist, editor, django_capture_on_commit_callbacks
+):
+    from tests.archive.search.helpers import found
+
+    factories.RightsStatementFactory(name="Open")
+    factories.LanguageFactory(code="en", name="English")
+    text = (
+        "record_id,title,date,summary,rights_statement,transcript_language,transcript\n"
+        "31,Memorandum on the walrus fisheries,1950,S,Open,en,<p>Quotas.</p>\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        run(text, archivist)
+    assert found("walrus") == []  # a draft
+
+    published = text.replace("summary,rights", "summary,status,rights").replace(
+        ",S,", ",S,published,"
+    )
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        run(published, editor)
+    assert len(callbacks) >= 1
+    assert found("walrus") == ["Memorandum on the walrus fisheries"]
+
+    renamed = text.replace("walrus", "sturgeon")
+    with django_capture_on_commit_callbacks(execute=True):
+        run(renamed, archivist)
+    assert found("walrus") == []
+    assert found("sturgeon") == ["Memorandum on the sturgeon fisheries"]
+
+
+def test_a_failed_write_leaves_nothing_behind(archivist, editor):
+    """An editor's publish that fails its checks (no rights statement) rolls back the rows
+    and the authorities created before it."""
+    text = "record_id,title,date,summary,status,topics\n41,T,1950,S,published,Brand new topic\n"
+
+    report = run(text, editor, create_missing=True)
+
+    assert [(e.row, e.column) for e in report.errors] == [(2, "status")]
+    assert not report.written
+    assert Document.objects.count() == 0
+    assert not Topic.objects.filter(name="Brand new topic").exists()
+
+
+def test_rows_without_record_id_get_numbers_after_those_the_file_gives(archivist):
+    text = "record_id,title\n,First without\n7,Seven\n,Second without\n"
+
+    report = run(text, archivist)
+
+    assert report.errors == []
+    assert sorted(Document.objects.values_list("record_id", "title")) == [
+        (7, "Seven"),
+        (8, "First without"),
+        (9, "Second without"),
+    ]
