@@ -63,9 +63,26 @@ def _memoized(field: models.Field) -> Callable:
     return prepare
 
 
+def _stamp(model: type[models.Model], objs: Sequence[models.Model], *, add: bool) -> list[str]:
+    """Set `auto_now` (and on insert `auto_now_add`) fields as save() would; their attnames.
+
+    The concurrency guard compares `updated_at`, so a bulk write must move it too.
+    """
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now", False) or (add and getattr(f, "auto_now_add", False))
+    ]
+    for obj in objs:
+        for field in fields:
+            field.pre_save(obj, add)
+    return [f.attname for f in fields]
+
+
 def insert_objects(model: type[models.Model], objs: Sequence[models.Model]) -> None:
     """Insert unsaved instances and set their primary keys (no save(), no signals)."""
     pk = model._meta.pk.attname
+    _stamp(model, objs, add=True)
     columns = [f.attname for f in model._meta.concrete_fields if f.attname != pk]
     rows = [tuple(getattr(obj, c) for c in columns) for obj in objs]
     for obj, (new_pk,) in zip(
@@ -159,7 +176,8 @@ def update_objects(model: type[models.Model], objs: Sequence[models.Model], fiel
         return
     opts = model._meta
     pk = opts.pk
-    columns = [opts.get_field(name).attname for name in fields]
+    stamped = _stamp(model, objs, add=False)
+    columns = list(dict.fromkeys([opts.get_field(name).attname for name in fields] + stamped))
     by_attname = {f.attname: f.column for f in opts.concrete_fields}
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(by_attname[c])} = %s" for c in columns)

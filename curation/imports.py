@@ -779,7 +779,9 @@ class _DocumentWriter:
         if not rows:
             return []
         docs = Document.objects.in_bulk([r.existing_pk for r in rows])
-        fields: set[str] = {"updated_at"}
+        # metadata_changed_at: OAI-PMH harvesters re-fetch what an import changed, whichever
+        # of the document's fields, relations, provenance or texts that was.
+        fields: set[str] = {"updated_at", "metadata_changed_at"}
         for row in rows:
             doc = docs[row.existing_pk]
             values = self._values(row)
@@ -791,7 +793,7 @@ class _DocumentWriter:
                 fields.update(
                     ["date_edtf", "date_earliest", "date_latest", "date_precision", "date_display"]
                 )
-            doc.updated_at = self.now
+            doc.updated_at = doc.metadata_changed_at = self.now
             self.updated_docs.append(doc)
         update_objects(Document, self.updated_docs, sorted(fields))
         return [(row, row.existing_pk) for row in rows]
