@@ -209,15 +209,20 @@ def _attach_one(
     return outcome
 
 
-def scans_attach(*, source: Path, user: AbstractBaseUser | None) -> ScanImportReport:
+def scans_attach(
+    *, source: Path, user: AbstractBaseUser | None, name: str | None = None
+) -> ScanImportReport:
     """Attach every scan file of a folder or a ZIP; report what was not attached and why.
+    ``name`` is what history and the report call the source (an uploaded ZIP's own name,
+    not the temporary file's); by default the file or folder name.
 
     Raises ``UnsafeArchive`` if a ZIP is refused as a whole (nothing is attached then).
     """
     source = Path(source)
-    report = ScanImportReport(source=source.name)
+    name = name or source.name
+    report = ScanImportReport(source=name)
     if source.is_dir():
-        reason = _("Bulk scan import from folder %(name)s") % {"name": source.name}
+        reason = _("Bulk scan import from folder %(name)s") % {"name": name}
         _attach_all(_folder_entries(source), report=report, user=user, reason=reason)
         return report
     try:
@@ -225,7 +230,7 @@ def scans_attach(*, source: Path, user: AbstractBaseUser | None) -> ScanImportRe
     except (zipfile.BadZipFile, OSError) as exc:
         raise UnsafeArchive(_("This is not a ZIP file Dossier can read (%s).") % exc) from exc
     with zf:
-        reason = _("Bulk scan import from %(name)s") % {"name": source.name}
+        reason = _("Bulk scan import from %(name)s") % {"name": name}
         _attach_all(_zip_entries(zf), report=report, user=user, reason=reason)
     return report
 

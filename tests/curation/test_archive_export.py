@@ -2,7 +2,10 @@
 
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -175,3 +178,46 @@ def test_restore_refuses_something_that_is_not_an_archive(db, tmp_path):
     (tmp_path / "x.zip").write_bytes(pdf_files.image_pdf())
     with pytest.raises(CommandError, match="neither a folder nor a ZIP"):
         call_command("restore_archive", str(tmp_path / "x.zip"), stdout=io.StringIO())
+
+
+def manage(*args: str, env: dict[str, str]) -> None:
+    subprocess.run(
+        [sys.executable, str(settings_module_root() / "manage.py"), *args],
+        env={**os.environ, **env},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+
+
+def settings_module_root() -> Path:
+    return Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_archive_exported_from_another_sqlite_database_restores_here(settings, tmp_path, client):
+    """Exported by a separate SQLite site; restored into the suite's database (PostgreSQL in
+    the PostgreSQL run: SQLite to PostgreSQL), whose export is then the same bytes."""
+    source = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'source.sqlite3'}",
+        "MEDIA_ROOT": str(tmp_path / "source-media"),
+        "DJANGO_ENV": "development",
+        "DEBUG": "1",
+    }
+    manage("migrate", "--noinput", env=source)
+    manage("load_demo", env=source)
+    manage("export_archive", str(tmp_path / "from-sqlite.zip"), env=source)
+
+    settings.MEDIA_ROOT = tmp_path / "media-here"
+    call_command("restore_archive", str(tmp_path / "from-sqlite.zip"), stdout=io.StringIO())
+    call_command("export_archive", str(tmp_path / "from-here.zip"), stdout=io.StringIO())
+
+    exported = []
+    for name in ("from-sqlite.zip", "from-here.zip"):
+        with zipfile.ZipFile(tmp_path / name) as zf:
+            exported.append(without_timestamp({n: zf.read(n) for n in zf.namelist()}))
+    assert exported[0] == exported[1]
+    manifest = json.loads(exported[0][MANIFEST])
+    assert Document.objects.count() == manifest["counts"]["archive.document"] > 0
+    published = Document.objects.filter(status=Document.Status.PUBLISHED).first()
+    assert client.get(published.get_absolute_url()).status_code == 200

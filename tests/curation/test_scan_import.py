@@ -180,3 +180,45 @@ def test_the_command_refuses_a_file_that_is_not_a_zip(db, tmp_path):
     bogus.write_bytes(b"not a zip")
     with pytest.raises(CommandError, match="not a ZIP"):
         call_command("import_scans", str(bogus))
+
+
+def test_an_archivist_uploads_a_zip_on_the_desk_and_sees_the_report(
+    documents, archivist_client, archivist, tmp_path
+):
+    source = make_zip(
+        tmp_path / "upload.zip",
+        {"100003.pdf": pdf_files.image_pdf(), "100004.pdf": pdf_files.open_action_javascript_pdf()},
+    )
+    assert "Attach scans in bulk" in archivist_client.get("/admin/").text
+
+    with source.open("rb") as f:
+        response = archivist_client.post("/admin/desk/scans/upload/", {"archive": f})
+
+    assert response.status_code == 200
+    html = response.text
+    assert "1 attached, 0 replaced, 0 unchanged, 0 unmatched, 1 refused" in html
+    assert "100004.pdf" in html and "active content" in html
+    entry = documents[100003].scans.get().history.get()
+    assert (entry.history_user, entry.history_change_reason) == (
+        archivist,
+        "Bulk scan import from upload.zip",
+    )
+
+
+def test_the_desk_upload_refuses_staff_without_the_scan_permissions(documents, client, tmp_path):
+    viewer = factories.UserFactory(username="viewer", is_staff=True)
+    client.force_login(viewer)
+    source = make_zip(tmp_path / "upload.zip", {"100003.pdf": pdf_files.image_pdf()})
+    with source.open("rb") as f:
+        response = client.post("/admin/desk/scans/upload/", {"archive": f})
+    assert response.status_code == 403
+    assert not Scan.objects.exists()
+
+
+def test_the_desk_upload_reports_a_file_that_is_not_a_zip(documents, archivist_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bogus = SimpleUploadedFile("scans.zip", b"not a zip at all")
+    response = archivist_client.post("/admin/desk/scans/upload/", {"archive": bogus})
+    assert response.status_code == 200
+    assert "not a ZIP file" in response.text
