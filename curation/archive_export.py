@@ -119,7 +119,12 @@ def _data_path(model: type[models.Model]) -> str:
 def _rows(model: type[models.Model], usernames: dict[int, str], using: str) -> Iterator[dict]:
     user_fields = _user_fields(model)
     m2m = [f.name for f in model._meta.many_to_many]
-    queryset = model._base_manager.using(using).order_by("pk")
+    # Links fetched per chunk of rows, not one query per row and relation.
+    prefetch = [
+        models.Prefetch(f.name, queryset=f.related_model._base_manager.only("pk"))
+        for f in model._meta.many_to_many
+    ]
+    queryset = model._base_manager.using(using).order_by("pk").prefetch_related(*prefetch)
     for row in serializers.serialize("python", queryset.iterator(chunk_size=2000)):
         fields = row["fields"]
         for name in m2m:
@@ -170,7 +175,22 @@ class _Writer:
 
 
 def archive_export(*, out: Path, using: str = "default") -> dict:
-    """Write the whole archive to ``out`` (``.zip``, or a folder); returns the manifest."""
+    """Write the whole archive to ``out`` (``.zip``, or a folder); returns the manifest.
+
+    On PostgreSQL every table is read from one snapshot, so edits made meanwhile cannot leave
+    the export half old, half new. (SQLite's transactions here take the write lock, which
+    would hold up the desk for the whole export: export a quiet site, or a copy of its file.)
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return _export(out=out, using=using)
+    with transaction.atomic(using=using):
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        return _export(out=out, using=using)
+
+
+def _export(*, out: Path, using: str) -> dict:
     models_ = archive_models()
     user_model = get_user_model()
     referenced: set[int] = set()
@@ -332,6 +352,17 @@ def _insert(model, rows: list[dict], user_ids: dict[str, int], using: str) -> No
         )
 
 
+def _batches(lines: Iterator[dict], size: int = 2000) -> Iterator[list[dict]]:
+    batch = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def _reset_sequences(models_: list[type[models.Model]], using: str) -> None:
     connection = connections[using]
     statements = connection.ops.sequence_reset_sql(no_style(), models_)
@@ -381,9 +412,10 @@ def archive_restore(*, source: Path, using: str = "default") -> RestoreReport:
                             continue
                         if not router.allow_migrate_model(using, model):
                             continue
-                        batch = list(reader.lines(_data_path(model)))
-                        _insert(model, batch, user_ids, using)
-                        rows[label] = len(batch)
+                        rows[label] = 0
+                        for batch in _batches(reader.lines(_data_path(model))):
+                            _insert(model, batch, user_ids, using)
+                            rows[label] += len(batch)
                 connection.check_constraints(
                     table_names=[m._meta.db_table for m in models_]
                     + [
