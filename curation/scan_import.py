@@ -24,6 +24,7 @@ import os
 import re
 import stat
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -110,8 +111,13 @@ def _zip_refusal(info: zipfile.ZipInfo) -> str:
         return _("it inflates more than %(ratio)s times; it may be a zip bomb") % {
             "ratio": MAX_RATIO
         }
-    try:  # refused before anything is read into memory, in the single upload's words
-        validate_upload_size(_DeclaredSize(info.file_size))
+    return _size_refusal(info.file_size)
+
+
+def _size_refusal(size: int) -> str:
+    """Too large, said before anything is read into memory, in the single upload's words."""
+    try:
+        validate_upload_size(_DeclaredSize(size))
     except ValidationError as exc:
         return _messages(exc)
     return ""
@@ -157,6 +163,8 @@ def _folder_entries(root: Path) -> Iterator[_Entry]:
                 continue
             if path.is_symlink():
                 yield _Entry(name, None, _("a symbolic link, not a file"))
+            elif refusal := _size_refusal(path.stat().st_size):
+                yield _Entry(name, None, refusal)
             else:
                 yield _Entry(name, path.read_bytes)
 
@@ -281,7 +289,15 @@ def _attach_all(entries, *, report: ScanImportReport, user, reason: str) -> None
         except ValidationError as exc:
             report.refused.append((entry.name, _messages(exc)))
             continue
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:  # a damaged entry
+        # A damaged, encrypted or oddly compressed entry: that file's fault, not the batch's.
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            EOFError,
+            RuntimeError,
+            NotImplementedError,
+            zlib.error,
+        ) as exc:
             report.refused.append((entry.name, _("the file cannot be read (%s)") % exc))
             continue
         getattr(report, outcome).append(entry.name)

@@ -222,3 +222,29 @@ def test_the_desk_upload_reports_a_file_that_is_not_a_zip(documents, archivist_c
     response = archivist_client.post("/admin/desk/scans/upload/", {"archive": bogus})
     assert response.status_code == 200
     assert "not a ZIP file" in response.text
+
+
+def test_encrypted_or_oversized_entries_are_refused_and_the_rest_attached(
+    documents, archivist, tmp_path, settings
+):
+    settings.DOSSIER_MAX_UPLOAD_BYTES = 200_000
+    source = tmp_path / "odd.zip"
+    with zipfile.ZipFile(source, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("100003.pdf", pdf_files.image_pdf())
+        zf.writestr("100004.pdf", pdf_files.image_pdf())
+        zf.writestr("100005.png", png_bytes(size=(600, 600)).ljust(300_000, b"\0"))
+    # Mark 100004.pdf encrypted (flag bit 0 in its local and central headers), as a ZIP made
+    # with a password is: it cannot be read without one.
+    data = bytearray(source.read_bytes())
+    local, central = data.find(b"100004.pdf"), data.rfind(b"100004.pdf")
+    data[local - 30 + 6] |= 0x1
+    data[central - 46 + 8] |= 0x1
+    source.write_bytes(bytes(data))
+
+    report = scans_attach(source=source, user=archivist)
+
+    assert report.attached == ["100003.pdf"]
+    refused = dict(report.refused)
+    assert "cannot be read" in refused["100004.pdf"]
+    assert "the largest upload Dossier accepts" in refused["100005.png"]
+    assert Scan.objects.count() == 1
