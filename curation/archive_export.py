@@ -32,7 +32,8 @@ from django.core import serializers
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
-from django.db import connections, models, router, transaction
+from django.core.serializers.base import DeserializationError
+from django.db import DatabaseError, connections, models, router, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
@@ -378,7 +379,10 @@ def archive_restore(*, source: Path, using: str = "default") -> RestoreReport:
     models_ = archive_models()
     reader = _Reader(Path(source))
     try:
-        manifest = json.loads(reader.read(MANIFEST))
+        try:
+            manifest = json.loads(reader.read(MANIFEST))
+        except ValueError as exc:
+            raise ArchiveError(f"{MANIFEST} is not valid JSON ({exc}).") from exc
         if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
             raise ArchiveError(
                 f"This is not a {FORMAT} archive of version {FORMAT_VERSION} "
@@ -416,6 +420,11 @@ def archive_restore(*, source: Path, using: str = "default") -> RestoreReport:
                         for batch in _batches(reader.lines(_data_path(model))):
                             _insert(model, batch, user_ids, using)
                             rows[label] += len(batch)
+                        if rows[label] != manifest["counts"][label]:
+                            raise ArchiveError(
+                                f"data/{label}.jsonl has {rows[label]} rows; the manifest "
+                                f"says {manifest['counts'][label]}. The archive is incomplete."
+                            )
                 connection.check_constraints(
                     table_names=[m._meta.db_table for m in models_]
                     + [
@@ -425,9 +434,13 @@ def archive_restore(*, source: Path, using: str = "default") -> RestoreReport:
                     ]
                 )
                 _reset_sequences(models_, using)
-        except BaseException:
+        except BaseException as exc:
             for name in written:
                 default_storage.delete(name)
+            if isinstance(exc, DatabaseError | DeserializationError | ValueError):
+                raise ArchiveError(
+                    f"The archive's rows do not fit this database ({exc}); nothing was restored."
+                ) from exc
             raise
     finally:
         reader.close()

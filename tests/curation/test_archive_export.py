@@ -221,3 +221,20 @@ def test_an_archive_exported_from_another_sqlite_database_restores_here(settings
     assert Document.objects.count() == manifest["counts"]["archive.document"] > 0
     published = Document.objects.filter(status=Document.Status.PUBLISHED).first()
     assert client.get(published.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_incomplete_archive_restores_nothing(settings, tmp_path):
+    document = factories.PublishedDocumentFactory()
+    factories.ScanFactory(document=document)
+    factories.DocumentFactory()
+    call_command("export_archive", str(tmp_path / "out"), stdout=io.StringIO())
+    documents = tmp_path / "out" / "data" / "archive.document.jsonl"
+    documents.write_bytes(b"".join(documents.read_bytes().splitlines(keepends=True)[:1]))
+
+    fresh_database_and_media(settings, tmp_path, "media-restored")
+    with pytest.raises(CommandError, match="has 1 rows; the manifest says 2"):
+        call_command("restore_archive", str(tmp_path / "out"), stdout=io.StringIO())
+
+    assert not Document.objects.exists() and not Scan.objects.exists()
+    assert not any(p.is_file() for p in (tmp_path / "media-restored").rglob("*"))
