@@ -248,3 +248,17 @@ def test_encrypted_or_oversized_entries_are_refused_and_the_rest_attached(
     assert "cannot be read" in refused["100004.pdf"]
     assert "the largest upload Dossier accepts" in refused["100005.png"]
     assert Scan.objects.count() == 1
+
+
+def test_the_desk_page_and_its_report_need_no_inline_script_or_style(
+    documents, archivist_client, tmp_path
+):
+    from tests.test_content_security_policy import assert_served_under_a_strict_policy
+
+    url = "/admin/desk/scans/upload/"
+    assert_served_under_a_strict_policy(archivist_client.get(url), url)
+    source = make_zip(tmp_path / "upload.zip", {"100003.pdf": pdf_files.image_pdf()})
+    with source.open("rb") as f:
+        response = archivist_client.post(url, {"archive": f})
+    assert "1 attached" in response.text
+    assert_served_under_a_strict_policy(response, url)
