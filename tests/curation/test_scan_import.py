@@ -2,6 +2,7 @@
 
 import io
 import stat
+import time
 import zipfile
 
 import pytest
@@ -262,3 +263,24 @@ def test_the_desk_page_and_its_report_need_no_inline_script_or_style(
         response = archivist_client.post(url, {"archive": f})
     assert "1 attached" in response.text
     assert_served_under_a_strict_policy(response, url)
+
+
+def test_a_multipage_tiff_becomes_one_pdf_and_is_unchanged_when_imported_again(
+    documents, archivist, tmp_path
+):
+    from PIL import Image
+
+    buf = io.BytesIO()
+    # Noisy pages, as scans are: blank ones would compress past the zip-bomb ratio.
+    pages = [Image.effect_noise((80, 100), sigma).convert("RGB") for sigma in (20, 40, 60)]
+    pages[0].save(buf, "TIFF", save_all=True, append_images=pages[1:])
+    source = make_zip(tmp_path / "tiffs.zip", {"100003.tif": buf.getvalue()})
+
+    first = scans_attach(source=source, user=archivist)
+    time.sleep(1.1)  # the PDF Pillow writes is stamped with the second it was made
+    again = scans_attach(source=source, user=archivist)
+
+    assert (first.attached, again.unchanged) == (["100003.tif"], ["100003.tif"])
+    scan = documents[100003].scans.get()
+    assert scan.kind == Scan.Kind.PDF and scan.file.name.endswith(".pdf")
+    assert scan.history.count() == 1
