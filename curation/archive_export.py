@@ -383,11 +383,17 @@ def archive_restore(*, source: Path, using: str = "default") -> RestoreReport:
             manifest = json.loads(reader.read(MANIFEST))
         except ValueError as exc:
             raise ArchiveError(f"{MANIFEST} is not valid JSON ({exc}).") from exc
+        if not isinstance(manifest, dict):
+            manifest = {}
         if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
             raise ArchiveError(
                 f"This is not a {FORMAT} archive of version {FORMAT_VERSION} "
                 f"(it says {manifest.get('format')!r} version {manifest.get('format_version')!r})."
             )
+        if not isinstance(manifest.get("counts"), dict) or not isinstance(
+            manifest.get("files"), list
+        ):
+            raise ArchiveError(f"{MANIFEST} lacks its counts or its list of files.")
         existing = _existing_rows(models_, using)
         if existing:
             listed = ", ".join(f"{n} {label}" for label, n in sorted(existing.items()))
@@ -454,7 +460,9 @@ def _restore_files(reader: _Reader, files: list[dict]) -> list[str]:
     already there under a name is refused (nothing is overwritten)."""
     checked = []
     for entry in files:
-        name = _safe_storage_name(entry["name"])
+        if not isinstance(entry, dict) or not {"name", "sha256"} <= entry.keys():
+            raise ArchiveError(f"{MANIFEST} lists a file without its name or checksum.")
+        name = _safe_storage_name(str(entry["name"]))
         data = reader.read(f"files/{name}")
         if hashlib.sha256(data).hexdigest() != entry["sha256"]:
             raise ArchiveError(f"files/{name} is damaged: its checksum does not match.")

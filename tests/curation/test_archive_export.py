@@ -238,3 +238,19 @@ def test_an_incomplete_archive_restores_nothing(settings, tmp_path):
 
     assert not Document.objects.exists() and not Scan.objects.exists()
     assert not any(p.is_file() for p in (tmp_path / "media-restored").rglob("*"))
+
+
+@pytest.mark.django_db
+def test_an_archive_naming_a_file_outside_media_storage_is_refused(settings, tmp_path):
+    call_command("export_archive", str(tmp_path / "out"), stdout=io.StringIO())
+    manifest_path = tmp_path / "out" / MANIFEST
+    manifest = json.loads(manifest_path.read_text())
+    manifest["files"] = [{"name": "../outside.txt", "sha256": "0" * 64}]
+    manifest_path.write_text(json.dumps(manifest))
+    (tmp_path / "out" / "outside.txt").write_text("planted")
+    settings.MEDIA_ROOT = tmp_path / "media" / "inner"
+
+    with pytest.raises(CommandError, match="outside the media folder"):
+        call_command("restore_archive", str(tmp_path / "out"), stdout=io.StringIO())
+
+    assert not (tmp_path / "media" / "outside.txt").exists()
