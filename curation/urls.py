@@ -16,4 +16,5 @@ urlpatterns = [
     path("review/<int:pk>/", desk(views.review), name="review"),
     path("documents/<int:pk>/publication/", desk(views.publication), name="publication"),
     path("activity/", desk(views.activity), name="activity"),
+    path("scans/upload/", desk(views.scans_upload), name="scans_upload"),
 ]

@@ -4,6 +4,10 @@ Views stay thin: they read through selectors, write through services, and turn
 a refused move into a message (state unchanged) or, without the permission, a 403.
 """
 
+import tempfile
+from pathlib import Path
+
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -17,6 +21,7 @@ from archive.models import Document, Translation
 from curation import selectors, services
 from curation.diffs import word_diff
 from curation.forms import CommentForm, ReasonForm, ScheduleForm
+from curation.scan_import import UnsafeArchive, scans_attach
 
 State = Translation.State
 
@@ -182,6 +187,42 @@ def activity(request):
         request,
         "curation/activity.html",
         {"title": _("Recent activity"), "activity": selectors.recent_activity()},
+    )
+
+
+class ScanZipForm(forms.Form):
+    archive = forms.FileField(
+        label=_("ZIP of scans"),
+        help_text=_(
+            "Files named by record ID: 100003.pdf, or 100003-2.jpg for the scan at order 2. "
+            "Folders inside the ZIP do not matter."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def scans_upload(request):
+    """Attach a ZIP of scans by record ID: the same checks as one upload, and a report."""
+    _require(request, "archive.add_scan")
+    _require(request, "archive.change_scan")  # a file at a taken position replaces it
+    form = ScanZipForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["archive"]
+        # Read in this request, so a local temporary copy is enough (any app server).
+        with tempfile.NamedTemporaryFile(suffix=".zip") as copy:
+            for chunk in upload.chunks():
+                copy.write(chunk)
+            copy.flush()
+            try:
+                report = scans_attach(source=Path(copy.name), user=request.user, name=upload.name)
+            except UnsafeArchive as exc:
+                form.add_error("archive", str(exc))
+    return _render(
+        request,
+        "curation/scans_upload.html",
+        {"title": _("Attach scans in bulk"), "form": form, "report": report},
     )
 
 
