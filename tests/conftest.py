@@ -5,3 +5,20 @@ import pytest
 def media_in_tmp(settings, tmp_path):
     """Uploaded files written by a test land in its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file, not memory.
+
+    For an in-memory database the live server's threads share the test's one connection,
+    and sqlite3 fails ("bad parameter or other API misuse") when a browser asks for
+    several files at once (a scan viewer's tiles). With a file each thread opens its own
+    connection, as a real server's do (WAL and a busy timeout, see config/settings.py).
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tmp_path_factory.mktemp("database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
