@@ -9,10 +9,10 @@ test_public_queries.py): a handful of queries however many records a page lists.
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import (
     Count,
     F,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -20,7 +20,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce
 
 from archive.models import (
     Agent,
@@ -308,26 +308,42 @@ def collection_documents(collection: Collection, *, newest_first: bool) -> Query
 # Browse ---------------------------------------------------------------------------------------
 
 
-def _inside_count() -> Subquery:
-    """Published documents of a place or any place inside it, for `Place.objects`."""
-    documents = (
-        published_documents()
-        .filter(places__tree_path__startswith=OuterRef("tree_path"))
-        .order_by()
-        .annotate(one=Value(1))
-        .values("one")
-        .annotate(count=Count("pk", distinct=True))
-        .values("count")
+def place_counts() -> dict[int, int]:
+    """{place id: published documents of the place and the places inside it}, in one
+    grouped query.
+
+    A subquery per place (LIKE on the outer tree path, which no index serves) took 30 s
+    for the places page at 10k documents; here the (ancestor, place) pairs are places x
+    places, and each document is read once per ancestor of its places.
+    """
+    qn = connection.ops.quote_name
+    place, through = qn(Place._meta.db_table), qn(Document.places.through._meta.db_table)
+    tree_path, place_id, document_id = qn("tree_path"), qn("place_id"), qn("document_id")
+    # The pairs first, materialized: left to itself SQLite's planner joins the documents
+    # first and compares tree paths per document (8 s at 10k).
+    sql = (
+        "WITH pairs AS MATERIALIZED ("
+        f"SELECT a.{qn('id')} AS ancestor, p.{qn('id')} AS place FROM {place} a "
+        f"JOIN {place} p ON p.{tree_path} LIKE a.{tree_path} || '%%') "
+        f"SELECT pairs.ancestor, COUNT(DISTINCT dp.{document_id}) FROM pairs "
+        f"JOIN {through} dp ON dp.{place_id} = pairs.place "
+        f"JOIN {qn(Document._meta.db_table)} d ON d.{qn('id')} = dp.{document_id} "
+        f"WHERE d.{qn('status')} = %s GROUP BY pairs.ancestor"
     )
-    return Coalesce(Subquery(documents, output_field=IntegerField()), 0)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [PUBLISHED])
+        return dict(cursor.fetchall())
 
 
-def places_with_counts() -> QuerySet[Place]:
-    return (
-        Place.objects.select_related("parent")
-        .annotate(document_count=_inside_count())
-        .filter(document_count__gt=0)
+def places_with_counts() -> list[Place]:
+    """Places with published documents (in them or inside them), by name, with counts."""
+    counts = place_counts()
+    places = list(
+        Place.objects.filter(pk__in=list(counts)).select_related("parent").order_by("name", "pk")
     )
+    for place in places:
+        place.document_count = counts[place.pk]
+    return places
 
 
 def place_documents(place: Place) -> QuerySet[Document]:
@@ -397,15 +413,30 @@ def repository_documents(repository: Repository) -> QuerySet[Document]:
 
 
 def year_counts() -> list[dict]:
-    """[{"year": 1950, "count": 3}, …]: published documents by the year they begin in."""
-    return list(
-        published_documents()
-        .filter(date_earliest__isnull=False)
-        .annotate(year=ExtractYear("date_earliest"))
-        .values("year")
-        .annotate(count=Count("pk"))
-        .order_by("year")
+    """[{"year": 1950, "count": 3}, …]: published documents by the year they begin in.
+
+    One range count per year on the (status, date_earliest) index, from the first dated
+    year to the last (each found by a seek), instead of a year extracted from every row:
+    on SQLite that is a Python function call per document (520 ms at 100k).
+    """
+    dated = published_documents().filter(date_earliest__isnull=False)
+    first = dated.order_by("date_earliest").values_list("date_earliest", flat=True).first()
+    if first is None:
+        return []
+    last = dated.order_by("-date_earliest").values_list("date_earliest", flat=True).first()
+    years = range(first.year, last.year + 1)
+    qn = connection.ops.quote_name
+    count = (
+        f"(SELECT COUNT(*) FROM {qn(Document._meta.db_table)} WHERE {qn('status')} = %s "
+        f"AND {qn('date_earliest')} >= %s AND {qn('date_earliest')} < %s)"
     )
+    params = []
+    for year in years:
+        params += [PUBLISHED, datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join([count] * len(years)), params)
+        counts = cursor.fetchone()
+    return [{"year": year, "count": n} for year, n in zip(years, counts, strict=True) if n]
 
 
 def year_documents(year: int) -> QuerySet[Document]:

@@ -41,6 +41,7 @@ from curation.forms import (
 )
 from curation.import_admin import DeskImportExportMixin
 from curation.models import record_version
+from curation.paginators import EstimatedCountPaginator
 from curation.widgets import RichTextWidget
 
 # Rich-text fields get the formatting editor; the server still sanitizes whatever arrives.
@@ -435,7 +436,10 @@ class DocumentAdmin(DeskImportExportMixin, KnownChoicesAdmin, DeskAdmin):
         "creators__name",
         "recipients__name",
     ]
-    date_hierarchy = "date_earliest"
+    # No date_hierarchy: its year links read every row's date (426 of 650 ms at 100k);
+    # the list counts estimate on PostgreSQL and never count the whole table twice.
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
     ordering = ["-updated_at"]
     actions = ["publish_selected", "unpublish_selected"]
     workflow_fields = (

@@ -8,13 +8,12 @@ drafts use is not public yet.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from archive import selectors
 from archive.api import records, schemas
-from archive.models import Agent, Document, Place, Translator
+from archive.models import Agent, Place, Translator
 
 
 def people_with_counts() -> QuerySet[Agent]:
@@ -40,36 +39,9 @@ def person_with_documents(slug: str) -> Agent | None:
     return agent
 
 
-def _place_counts() -> dict[int, int]:
-    """Published documents of each place and the places inside it, in one grouped query.
-
-    ``selectors.places_with_counts`` counts with a subquery per place whose LIKE on the
-    outer tree path no index can serve (30 s for the places page at 10k documents);
-    here the ancestor pairs are places x places, and each document is read once per
-    ancestor of its places.
-    """
-    qn = connection.ops.quote_name
-    place, through = qn(Place._meta.db_table), qn(Document.places.through._meta.db_table)
-    tree_path, place_id, document_id = qn("tree_path"), qn("place_id"), qn("document_id")
-    # The (ancestor, place) pairs first, materialized: left to itself SQLite's planner
-    # joins the documents first and compares tree paths per document (8 s at 10k).
-    sql = (
-        "WITH pairs AS MATERIALIZED ("
-        f"SELECT a.{qn('id')} AS ancestor, p.{qn('id')} AS place FROM {place} a "
-        f"JOIN {place} p ON p.{tree_path} LIKE a.{tree_path} || '%%') "
-        f"SELECT pairs.ancestor, COUNT(DISTINCT dp.{document_id}) FROM pairs "
-        f"JOIN {through} dp ON dp.{place_id} = pairs.place "
-        f"JOIN {qn(Document._meta.db_table)} d ON d.{qn('id')} = dp.{document_id} "
-        f"WHERE d.{qn('status')} = %s GROUP BY pairs.ancestor"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [selectors.PUBLISHED])
-        return dict(cursor.fetchall())
-
-
 def public_places(**filters) -> list[Place]:
     """Places with published documents (in them or inside them), by name, with counts."""
-    counts = _place_counts()
+    counts = selectors.place_counts()
     places = list(
         Place.objects.filter(pk__in=list(counts), **filters)
         .select_related("parent")

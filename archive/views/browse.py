@@ -33,7 +33,12 @@ def _authority_list(request, *, items, title: str, detail: str, intro: str = "")
             "title": title,
             "intro": intro,
             "detail_url": detail,
-            "page": page_of(request, items.order_by("name"), NAMES_PER_PAGE),
+            # Places come as a list already by name (their counts are one grouped query).
+            "page": page_of(
+                request,
+                items if isinstance(items, list) else items.order_by("name"),
+                NAMES_PER_PAGE,
+            ),
         },
     )
 
