@@ -29,6 +29,7 @@ from archive.models import (
     Funder,
     Language,
     Place,
+    Provenance,
     Repository,
     Scan,
     Topic,
@@ -55,6 +56,17 @@ def documents_for_list(documents: QuerySet[Document]) -> QuerySet[Document]:
     sort date (a UNION can order only by a selected column)."""
     fields = ("record_id", "slug", "title", "summary", "date_display", "date_earliest")
     return documents.only(*fields)
+
+
+def published_among(document_ids: QuerySet) -> QuerySet[Document]:
+    """Published documents whose ids the subquery gives.
+
+    `pk IN (subquery)` makes both databases start from the relation's rows and look each
+    document up by its key; a join on the relation lets SQLite start from every published
+    document (the status index) and check each against the relation, a cost that grows
+    with the archive rather than with the list.
+    """
+    return published_documents().filter(pk__in=document_ids)
 
 
 def _published_count(relation: str) -> Count:
@@ -200,13 +212,19 @@ def _add_related(record: DocumentRecord) -> None:
     """Related documents, attachments and the documents this one is enclosed in, in one
     query, published ones only."""
     document = record.document
-    base = documents_for_list(published_documents()).order_by()
+    related = Document.related_documents.through.objects.filter(to_document=document)
+    attachments = Document.attachments.through.objects.filter(from_document=document)
+    attached_to = Document.attachments.through.objects.filter(to_document=document)
+
+    def part(ids: QuerySet, relation: str) -> QuerySet[Document]:
+        documents = documents_for_list(published_among(ids)).order_by()
+        return documents.annotate(relation=Value(relation))
+
     rows = (
-        base.filter(related_documents=document)
-        .annotate(relation=Value("related"))
+        part(related.values("from_document_id"), "related")
         .union(
-            base.filter(attached_to=document).annotate(relation=Value("attachments")),
-            base.filter(attachments=document).annotate(relation=Value("attached_to")),
+            part(attachments.values("to_document_id"), "attachments"),
+            part(attached_to.values("from_document_id"), "attached_to"),
             all=True,
         )
         .order_by(*BY_DATE)
@@ -301,7 +319,8 @@ def collection_for_page(slug: str) -> Collection | None:
 
 
 def collection_documents(collection: Collection, *, newest_first: bool) -> QuerySet[Document]:
-    documents = published_documents().filter(collections=collection)
+    members = Document.collections.through.objects.filter(collection=collection)
+    documents = published_among(members.values("document_id"))
     return documents_for_list(documents).order_by(*(NEWEST_FIRST if newest_first else BY_DATE))
 
 
@@ -349,8 +368,8 @@ def places_with_counts() -> list[Place]:
 def place_documents(place: Place) -> QuerySet[Document]:
     """Documents of the place and of every place inside it."""
     inside = Place.objects.filter(tree_path__startswith=place.tree_path)
-    documents = published_documents().filter(
-        pk__in=Document.places.through.objects.filter(place__in=inside).values("document")
+    documents = published_among(
+        Document.places.through.objects.filter(place__in=inside).values("document")
     )
     return documents_for_list(documents).order_by(*BY_DATE)
 
@@ -368,7 +387,8 @@ def topics_with_counts() -> QuerySet[Topic]:
 
 
 def topic_documents(topic: Topic) -> QuerySet[Document]:
-    return documents_for_list(published_documents().filter(topics=topic)).order_by(*BY_DATE)
+    tagged = Document.topics.through.objects.filter(topic=topic).values("document_id")
+    return documents_for_list(published_among(tagged)).order_by(*BY_DATE)
 
 
 def translators_with_counts() -> QuerySet[Translator]:
@@ -384,8 +404,7 @@ def translators_with_counts() -> QuerySet[Translator]:
 def translator_documents(translator: Translator) -> QuerySet[Document]:
     """Published documents with an approved translation by this translator."""
     theirs = Translation.objects.public().filter(approved_translators=translator).values("document")
-    documents = published_documents().filter(pk__in=theirs)
-    return documents_for_list(documents).order_by(*BY_DATE)
+    return documents_for_list(published_among(theirs)).order_by(*BY_DATE)
 
 
 def funders_with_counts() -> QuerySet[Funder]:
@@ -395,7 +414,8 @@ def funders_with_counts() -> QuerySet[Funder]:
 
 
 def funder_documents(funder: Funder) -> QuerySet[Document]:
-    return documents_for_list(published_documents().filter(funders=funder)).order_by(*BY_DATE)
+    funded = Document.funders.through.objects.filter(funder=funder).values("document_id")
+    return documents_for_list(published_among(funded)).order_by(*BY_DATE)
 
 
 def repositories_with_counts() -> QuerySet[Repository]:
@@ -408,8 +428,8 @@ def repositories_with_counts() -> QuerySet[Repository]:
 
 
 def repository_documents(repository: Repository) -> QuerySet[Document]:
-    documents = published_documents().filter(provenance__repository=repository)
-    return documents_for_list(documents).order_by(*BY_DATE)
+    held = Provenance.objects.filter(repository=repository).values("document_id")
+    return documents_for_list(published_among(held)).order_by(*BY_DATE)
 
 
 def year_counts() -> list[dict]:

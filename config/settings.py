@@ -73,6 +73,24 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
+# --- Cache (issue 19): whole public pages for anonymous readers (archive/pagecache.py) ------
+# Local memory by default (one process, no extra service); REDIS_URL for production, where
+# every web server and worker must share one cache (docs/deployment.md).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dossier"}
+    )
+}
+# Off in development and the tests (a page stays what the code computes), on in production.
+DOSSIER_PAGE_CACHE = env_bool("DOSSIER_PAGE_CACHE", not DEVELOPMENT)
+# Second, behind the body limit: outside the CSP middleware, so a stored page keeps the
+# policy header whose nonce its scripts carry.
+MIDDLEWARE.insert(1, "archive.pagecache.PageCacheMiddleware")
+# --- end of cache ---------------------------------------------------------------------------
+
 ROOT_URLCONF = "config.urls"
 
 TEMPLATES = [

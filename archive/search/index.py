@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from archive.pagecache import pages_changed
 from archive.richtext import html_to_text
 
 # Han ideographs, kana and CJK compatibility ideographs: scripts written without spaces.
@@ -99,6 +100,8 @@ def updates_paused() -> Iterator[None]:
 
 def reindex_documents(document_ids: Iterable[int]) -> None:
     """Bring the index rows of these documents up to date (adding, replacing or removing)."""
+    # Bulk writes, which send no signals, come here: the cached pages go stale too.
+    pages_changed()
     if _paused.get():
         return
     ids = sorted({int(i) for i in document_ids if i is not None})
@@ -113,6 +116,7 @@ def reindex_documents(document_ids: Iterable[int]) -> None:
 
 def rebuild_index() -> int:
     """Rebuild the whole index from the records; returns the number of documents indexed."""
+    pages_changed()
     from archive.search.backends import get_backend
 
     return get_backend().rebuild()

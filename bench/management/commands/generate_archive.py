@@ -25,6 +25,7 @@ from archive import models as m
 from archive.dates import parse_historical_date
 from archive.richtext import html_to_text
 from archive.search.index import rebuild_index, updates_paused
+from archive.statistics import analyze
 
 TEXTS = Path(archive.__file__).resolve().parent / "demo" / "texts"
 EXTRA_ENGLISH = """ambassador embassy ministry delegation negotiations treaty alliance armistice
@@ -157,6 +158,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Indexed {indexed} documents in {time.perf_counter() - started:.1f} s."
             )
+        analyze()  # the planner's statistics, as a restore or bulk import should do too
 
     # ----- authorities --------------------------------------------------------------------
 
