@@ -23,7 +23,7 @@ UV = $(shell uv --version >/dev/null 2>&1 && echo uv || echo python3 -m uv)
 RUN = $(UV) run --locked
 SERVE = $(UV) run --locked --no-dev
 
-.PHONY: uv install install-runtime run test lint format check-browser
+.PHONY: uv install install-runtime run test lint format check-browser check-redis
 
 uv:
 	@uv --version >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || { \
@@ -69,7 +69,16 @@ $(AXE_JS): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-test: install check-browser $(AXE_JS)
+check-redis:
+	@if ! command -v redis-server >/dev/null 2>&1; then \
+		echo ""; \
+		echo "*** redis-server is missing: the cache tests run against a real Redis."; \
+		echo "*** Install it (sudo apt-get install redis-server), then run make test again."; \
+		echo ""; \
+		exit 1; \
+	fi
+
+test: install check-browser check-redis $(AXE_JS)
 	$(RUN) pytest $(PYTEST_ARGS)
 
 lint: install

@@ -6,12 +6,18 @@ from django.core.cache import cache
 
 from curation import services
 from tests import factories
+from tests.redis_server import redis_url  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def page_cache(settings):
+@pytest.fixture(autouse=True, params=["local memory", "redis"])
+def page_cache(request, settings):
+    """Each test on the embedded default and on a real Redis (production's REDIS_URL)."""
+    if request.param == "redis":
+        location = request.getfixturevalue("redis_url")
+        backend = "django.core.cache.backends.redis.RedisCache"
+        settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": location}}
     settings.DOSSIER_PAGE_CACHE = True
     cache.clear()
     yield
