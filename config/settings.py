@@ -118,6 +118,26 @@ DATABASES = {
     )
 }
 
+# --- Scaling out (issue 19, docs/deployment.md) -----------------------------
+# A read replica for anonymous readers' pages (config/routers.py).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DOSSIER_READ_REPLICA = "replica"
+DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+# psycopg's connection pool per process (PostgreSQL): DATABASE_POOL=true, or a size.
+if os.environ.get("DATABASE_POOL") and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    pool = os.environ["DATABASE_POOL"]
+    for database in DATABASES.values():
+        database["CONN_MAX_AGE"] = 0  # the pool keeps the connections instead
+        database.setdefault("OPTIONS", {})["pool"] = (
+            {"min_size": 2, "max_size": int(pool)} if pool.isdigit() else True
+        )
+# -----------------------------------------------------------------------------
+
 # --- SQLite under concurrent editors (issue 13, item 3) ---------------------
 # Without these, two editors saving at once get "database is locked" and lose
 # the save. WAL lets readers carry on beside the one writer; IMMEDIATE takes the
@@ -157,8 +177,34 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Whitenoise serves collected files in production; in development the finders do.
 WHITENOISE_USE_FINDERS = DEBUG
 
+# --- Media on S3-compatible object storage (MEDIA_STORAGE=s3, docs/deployment.md) -------
+# Every object is private (no ACL); the site serves scans and IIIF tiles itself, after its
+# permission check. Collection images and funder logos (the public folders, config/urls.py)
+# get plain unsigned URLs, which the bucket's policy must make readable for those two
+# prefixes only, as a web server in front of MEDIA_ROOT does. Credentials come from boto3's
+# usual sources (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, an instance role).
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "filesystem")
+if MEDIA_STORAGE == "s3":
+    MEDIA_BACKEND = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "default_acl": None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+elif MEDIA_STORAGE == "filesystem":
+    MEDIA_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured("MEDIA_STORAGE is 'filesystem' (the default) or 's3'.")
+# --- end of media storage --------------------------------------------------------------
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_BACKEND,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -291,12 +337,24 @@ INSTALLED_APPS += ["ninja"]
 # Every line, Django's included, is printed once by the root handler. Django's own
 # "django" logger would print it a second time in development (its console handler is
 # on when DEBUG is), so it keeps only its mail to ADMINS and passes lines on to the root.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEVELOPMENT else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "request_id": {"()": "config.requests_log.RequestIdFilter"},
+    },
+    "formatters": {
+        "json": {"()": "config.requests_log.JsonFormatter"},
+        "text": {"format": "%(message)s"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        },
         "mail_admins": {
             "level": "ERROR",
             "filters": ["require_debug_false"],
@@ -304,8 +362,18 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True}},
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        # One line per request (config/requests_log.py); runserver prints its own.
+        "dossier.request": {
+            "level": os.environ.get("REQUEST_LOG_LEVEL", "WARNING" if DEVELOPMENT else "INFO")
+        },
+    },
 }
+# Request ids: second, behind the body limit and before the page cache (see there); the
+# replica choice before the page cache too, which reads the database on a miss.
+MIDDLEWARE.insert(1, "config.requests_log.RequestIdMiddleware")
+MIDDLEWARE.insert(2, "config.routers.ReplicaReadsMiddleware")
 # --- end of logging ------------------------------------------------------------------------
 
 # --- Spreadsheet import and export (issue 15, curation/imports.py) -------------------------

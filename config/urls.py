@@ -6,11 +6,14 @@ from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from config import health
+
 admin.site.site_header = "Dossier — editors' desk"
 admin.site.site_title = "Dossier"
 admin.site.index_title = "Records, review and publishing"
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path("admin/desk/", include("curation.urls")),
     path("admin/", admin.site.urls),
     path("search/", include("archive.search.urls")),

@@ -22,3 +22,7 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     if database["ENGINE"] == "django.db.backends.sqlite3":
         folder = tmp_path_factory.mktemp("database")
         database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+    # A read replica alias, a mirror of the test database (a second connection to it), for
+    # tests/test_replica_router.py; the router uses it only where DOSSIER_READ_REPLICA says.
+    replica = {key: value for key, value in database.items() if key != "TEST"}
+    settings.DATABASES["replica"] = {**replica, "TEST": {"MIRROR": "default"}}
