@@ -9,6 +9,7 @@ import re
 import pytest
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.urls import reverse
 
 from archive import models
@@ -57,8 +58,14 @@ def archive_rows():
 # Queries per page, measured with ROWS rows of everything; they must not grow with ROWS.
 # Change pages of documents also load each inline row's autocomplete choices.
 QUERIES = {
-    # Documents: no date hierarchy and no whole-table count (issue 19), 13 before.
-    "changelist": {"document": 10, "provenance": 6, "transcript": 6, "translation": 6},
+    # Documents: no date hierarchy and no whole-table count (issue 19), 13 before; on
+    # PostgreSQL one more, the planner's row estimate (exact below 50,000 rows).
+    "changelist": {
+        "document": 10 + (connection.vendor == "postgresql"),
+        "provenance": 6,
+        "transcript": 6,
+        "translation": 6,
+    },
     "add": {},
     "change": {
         "collection": 6,
