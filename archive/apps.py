@@ -9,8 +9,6 @@ class ArchiveConfig(AppConfig):
     def ready(self) -> None:
         from archive.iiif import signals as iiif_signals
         from archive.oai import signals as oai_signals
-        from archive.search import signals
 
-        signals.connect()
         oai_signals.connect()
         iiif_signals.connect()

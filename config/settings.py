@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "archive",
+    "archive.search",  # the search index: listens to the archive's changes (apps.py)
     "curation",
     "bench",  # generate_archive, for the benchmarks in bench/
     "django.contrib.sitemaps",  # open standards: its sitemap templates (archive/sitemaps.py)

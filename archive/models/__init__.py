@@ -1,5 +1,3 @@
-from archive.search.models import SearchEntry
-
 from .collections import Collection
 from .documents import Document, Provenance, Scan, Transcript, Translation, next_record_id
 from .people import Funder, Translator
@@ -27,7 +25,6 @@ __all__ = [
     "Repository",
     "RightsStatement",
     "Scan",
-    "SearchEntry",
     "Topic",
     "Transcript",
     "Translation",

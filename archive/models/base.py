@@ -1,6 +1,7 @@
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from archive.signals import documents_changed
 from archive.slugs import unique_slug
 
 
@@ -10,6 +11,39 @@ class TimeStamped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class AnnouncingQuerySet(models.QuerySet):
+    """Bulk writes that announce which documents they touched (``documents_changed``).
+
+    ``update()`` and ``bulk_create()`` send no model signals, yet what the documents,
+    transcripts and translations hold is read elsewhere (the search index).
+    ``bulk_update()`` goes through ``update()``.
+    """
+
+    # Path from the model to the document it belongs to.
+    document_field = "document_id"
+
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db):
+            documents = set(self.values_list(self.document_field, flat=True))
+            rows = super().update(**kwargs)
+            self._announce(documents)
+        return rows
+
+    update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            field = self.model._meta.pk.attname if self.document_field == "pk" else "document_id"
+            self._announce({getattr(obj, field) for obj in created})
+        return created
+
+    bulk_create.alters_data = True
+
+    def _announce(self, document_ids: set[int]) -> None:
+        documents_changed.send(sender=self.model, document_ids=document_ids)
 
 
 class Authority(models.Model):

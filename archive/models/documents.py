@@ -16,7 +16,6 @@ from PIL import Image
 
 from archive.dates import DatePrecision, parse_historical_date
 from archive.richtext import RichTextField
-from archive.search.bulk import IndexedQuerySet
 from archive.slugs import unique_slug
 from archive.uploads import (
     is_multipage_tiff,
@@ -27,14 +26,14 @@ from archive.uploads import (
     validate_scan_upload,
 )
 
-from .base import TimeStamped, reencode_new_image
+from .base import AnnouncingQuerySet, TimeStamped, reencode_new_image
 
 # How often a new document picks a fresh record ID after others took its number: a
 # stress test of 8 creators adding non-stop needed at most 19 attempts.
 NUMBERING_ATTEMPTS = 50
 
 
-class DocumentQuerySet(IndexedQuerySet):
+class DocumentQuerySet(AnnouncingQuerySet):
     document_field = "pk"
 
     def published(self):
@@ -463,7 +462,7 @@ class Transcript(TimeStamped):
     )
     body = RichTextField(_("text"))
 
-    objects = IndexedQuerySet.as_manager()
+    objects = AnnouncingQuerySet.as_manager()
 
     class Meta:
         ordering = ["document", "language__name"]
@@ -479,7 +478,7 @@ class Transcript(TimeStamped):
         return f"{self.language} transcript of {self.document}"
 
 
-class TranslationQuerySet(IndexedQuerySet):
+class TranslationQuerySet(AnnouncingQuerySet):
     def public(self):
         """Translations readers may see: those with an approved text."""
         return self.exclude(approved_body="")

@@ -1,13 +1,19 @@
 """Keep the search index current: every change to what a document's index row holds
 reindexes that document, in the same transaction as the change.
 
-Connected in ``ArchiveConfig.ready()``. ``QuerySet.update()``/``bulk_create()`` send no
-signals; the querysets of the indexed models reindex for those (``IndexedQuerySet``).
+Connected in ``SearchConfig.ready()``. ``QuerySet.update()``/``bulk_create()`` send no
+model signals; the querysets of the indexed models announce those writes instead
+(``archive.signals.documents_changed``).
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from archive.search.index import reindex_documents
+from archive.signals import documents_changed
+
+
+def _documents_bulk_changed(sender, document_ids, **kwargs):
+    reindex_documents(document_ids)
 
 
 def _document_saved(sender, instance, raw=False, **kwargs):
@@ -168,6 +174,7 @@ def connect() -> None:
     post_save.connect(_language_changed, sender=Language, dispatch_uid="search_language_saved")
     post_delete.connect(_language_changed, sender=Language, dispatch_uid="search_language_deleted")
 
+    documents_changed.connect(_documents_bulk_changed, dispatch_uid="search_bulk_changes")
     post_save.connect(_document_saved, sender=Document, dispatch_uid="search_document_saved")
     post_delete.connect(_document_deleted, sender=Document, dispatch_uid="search_document_deleted")
     for model in (Transcript, Translation, Provenance):
