@@ -1,4 +1,8 @@
-"""Mail to the people whose work an editor has just decided on."""
+"""Mail to the people whose work an editor has just decided on.
+
+Listens to ``review_moved`` (connected in ``CurationConfig.ready()``), so the review
+services never wait on, or know of, the mail.
+"""
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -6,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from curation.models import ReviewEntry
+from curation.selectors import translation_submitter
 
 SUBJECTS = {
     ReviewEntry.Action.APPROVED: "Translation approved: {document}",
@@ -19,8 +24,6 @@ def review_decision_sent(*, entry_id: int) -> int:
     Runs after the decision is committed; returns the number of messages sent
     (0 when the submitter is unknown or has no email address).
     """
-    from curation.services import translation_submitter
-
     entry = ReviewEntry.objects.select_related(
         "translation__document", "translation__language", "actor"
     ).get(pk=entry_id)
@@ -42,3 +45,14 @@ def review_decision_sent(*, entry_id: int) -> int:
         from_email=None,
         recipient_list=[submitter.email],
     )
+
+
+def _review_moved(sender, entry: ReviewEntry, **kwargs) -> None:
+    if entry.action in SUBJECTS:
+        review_decision_sent(entry_id=entry.pk)
+
+
+def connect() -> None:
+    from curation.signals import review_moved
+
+    review_moved.connect(_review_moved, dispatch_uid="curation_review_mail")

@@ -59,6 +59,17 @@ def sent_back_to(user: AbstractBaseUser) -> QuerySet[Translation]:
     )
 
 
+def translation_submitter(translation: Translation):
+    """Who submitted the revision now under review (or last reviewed)."""
+    entry = (
+        ReviewEntry.objects.filter(translation=translation, action=ReviewEntry.Action.SUBMITTED)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return entry.actor if entry else None
+
+
 def translation_for_review(pk: int) -> Translation:
     return (
         Translation.objects.select_related("document", "language")
