@@ -76,6 +76,7 @@ lint: install
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) python manage.py makemigrations --check --dry-run
+	$(RUN) lint-imports
 
 format: install
 	$(RUN) ruff format .
