@@ -446,19 +446,9 @@ class DocumentAdmin(DeskImportExportMixin, KnownChoicesAdmin, DeskAdmin):
         "withdrawal_reason",
     )
     prepopulated_fields = {"slug": ["title"]}
+    # Every relation of the record, read from the model: each list is long.
     autocomplete_fields = [
-        "document_type",
-        "classification",
-        "rights_statement",
-        "original_languages",
-        "creators",
-        "recipients",
-        "places",
-        "topics",
-        "collections",
-        "related_documents",
-        "attachments",
-        "funders",
+        f.name for f in (*Document._meta.fields, *Document._meta.many_to_many) if f.is_relation
     ]
     readonly_fields = [
         "date_summary",

@@ -194,34 +194,28 @@ def record_version(instance, *, created: bool) -> None:
     )
 
 
-# Every archive model keeps its full history, many-to-many links included.
+# Every archive model keeps its full history, every many-to-many link included (read
+# from the model, so a link added to a model is versioned without being listed here).
+HISTORY_MODELS: list[type[models.Model]] = [
+    archive.Document,
+    archive.Provenance,
+    archive.Scan,
+    archive.Transcript,
+    archive.Translation,
+    archive.Collection,
+    archive.Agent,
+    archive.Place,
+    archive.Topic,
+    archive.Repository,
+    archive.Translator,
+    archive.Funder,
+    archive.Language,
+    archive.Classification,
+    archive.DocumentType,
+    archive.RightsStatement,
+]
 HISTORY_M2M_FIELDS: dict[type[models.Model], list[str]] = {
-    archive.Document: [
-        "original_languages",
-        "creators",
-        "recipients",
-        "places",
-        "topics",
-        "collections",
-        "related_documents",
-        "attachments",
-        "funders",
-    ],
-    archive.Provenance: [],
-    archive.Scan: [],
-    archive.Transcript: [],
-    archive.Translation: ["translators", "approved_translators"],
-    archive.Collection: ["related_collections"],
-    archive.Agent: [],
-    archive.Place: [],
-    archive.Topic: [],
-    archive.Repository: [],
-    archive.Translator: ["working_languages"],
-    archive.Funder: [],
-    archive.Language: [],
-    archive.Classification: [],
-    archive.DocumentType: [],
-    archive.RightsStatement: [],
+    model: [field.name for field in model._meta.many_to_many] for model in HISTORY_MODELS
 }
 
 # Derived timestamps that change without an edit worth a history line.

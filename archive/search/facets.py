@@ -43,6 +43,9 @@ class Facet:
     param: str
     label: str
     model_name: str
+    # The document's relation to the model, as a lookup path ("places",
+    # "provenance__repository"): the one list of the relations the index reads.
+    field: str
     slug_field: str = "slug"
     name_field: str = "name"
 
@@ -66,17 +69,23 @@ class Facet:
 
 
 FACETS = (
-    Facet("collection", _("Collection"), "Collection", name_field="title"),
-    Facet("place", _("Place"), "Place"),
-    Facet("topic", _("Topic"), "Topic"),
-    Facet("creator", _("Creator"), "Agent"),
-    Facet("type", _("Document type"), "DocumentType"),
-    Facet("language", _("Original language"), "Language", slug_field="code"),
-    Facet("translation_language", _("Translation language"), "Language", slug_field="code"),
-    Facet("translator", _("Translator"), "Translator"),
-    Facet("funder", _("Funder"), "Funder"),
-    Facet("repository", _("Repository"), "Repository"),
-    Facet("classification", _("Classification"), "Classification"),
+    Facet("collection", _("Collection"), "Collection", "collections", name_field="title"),
+    Facet("place", _("Place"), "Place", "places"),
+    Facet("topic", _("Topic"), "Topic", "topics"),
+    Facet("creator", _("Creator"), "Agent", "creators"),
+    Facet("type", _("Document type"), "DocumentType", "document_type"),
+    Facet("language", _("Original language"), "Language", "original_languages", "code"),
+    Facet(
+        "translation_language",
+        _("Translation language"),
+        "Language",
+        "translations__language",
+        "code",
+    ),
+    Facet("translator", _("Translator"), "Translator", "translations__approved_translators"),
+    Facet("funder", _("Funder"), "Funder", "funders"),
+    Facet("repository", _("Repository"), "Repository", "provenance__repository"),
+    Facet("classification", _("Classification"), "Classification", "classification"),
 )
 FACETS_BY_PARAM = {facet.param: facet for facet in FACETS}
 

@@ -8,6 +8,7 @@ model signals; the querysets of the indexed models announce those writes instead
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
+from archive.search.facets import FACETS
 from archive.search.index import reindex_documents
 from archive.signals import documents_changed
 
@@ -181,11 +182,14 @@ def connect() -> None:
         uid = f"search_{model.__name__}"
         post_save.connect(_child_changed, sender=model, dispatch_uid=f"{uid}_saved")
         post_delete.connect(_child_changed, sender=model, dispatch_uid=f"{uid}_deleted")
-    for field in ("collections", "places", "topics", "creators", "funders", "original_languages"):
-        through = getattr(Document, field).through
-        m2m_changed.connect(
-            _document_relation_changed, sender=through, dispatch_uid=f"search_m2m_{field}"
-        )
+    indexed = {facet.field for facet in FACETS}  # the names read are facets' too
+    for field in Document._meta.many_to_many:
+        if field.name in indexed:
+            m2m_changed.connect(
+                _document_relation_changed,
+                sender=field.remote_field.through,
+                dispatch_uid=f"search_m2m_{field.name}",
+            )
     m2m_changed.connect(
         _translators_changed,
         sender=Translation.approved_translators.through,

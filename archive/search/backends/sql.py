@@ -6,7 +6,9 @@ returns an expression correlated with the outer ``archive_document d``.
 
 import datetime
 
+from archive.models import Document
 from archive.search.facets import FACET_PREFIXES as P
+from archive.search.facets import FACETS
 
 # Column names of the tables read (Django's defaults for the archive app).
 DOCUMENT = "archive_document"
@@ -20,61 +22,58 @@ def _sub(vendor: str, expr: str, rest: str) -> str:
     return f"coalesce((SELECT {_agg(vendor, expr)} {rest}), '')"
 
 
-def facet_keys_sql(vendor: str) -> str:
-    """Space-separated facet keys of document d (may repeat; the caller removes repeats)."""
-    trim = "trim" if vendor == "sqlite" else "btrim"
-    parts = [
-        _sub(
+def _own_keys(vendor: str, facet) -> str:
+    """Keys of a facet that is the document's own foreign key or many-to-many link,
+    read from the model's metadata."""
+    field = Document._meta.get_field(facet.field)
+    if field.many_to_many:
+        through = field.remote_field.through._meta.db_table
+        return _sub(
             vendor,
-            f"'{P['collection']}' || x.collection_id",
-            "FROM archive_document_collections x WHERE x.document_id = d.id",
-        ),
-        _sub(
+            f"'{facet.prefix}' || x.{field.m2m_reverse_name()}",
+            f"FROM {through} x WHERE x.{field.m2m_column_name()} = d.id",
+        )
+    return f"coalesce('{facet.prefix}' || d.{field.column}, '')"
+
+
+def _reached_keys(vendor: str) -> dict[str, str]:
+    """Keys of the facets the document reaches further away: a place's are written for
+    it and every place it is inside; translations count once approved."""
+    trim = "trim" if vendor == "sqlite" else "btrim"
+    approved = "x.document_id = d.id AND x.approved_body <> ''"
+    return {
+        "place": _sub(
             vendor,
             f"'{P['place']}' || replace({trim}(p.tree_path, '/'), '/', ' {P['place']}')",
             "FROM archive_document_places x JOIN archive_place p ON p.id = x.place_id "
             "WHERE x.document_id = d.id",
         ),
-        _sub(
-            vendor,
-            f"'{P['topic']}' || x.topic_id",
-            "FROM archive_document_topics x WHERE x.document_id = d.id",
-        ),
-        _sub(
-            vendor,
-            f"'{P['language']}' || x.language_id",
-            "FROM archive_document_original_languages x WHERE x.document_id = d.id",
-        ),
-        _sub(
-            vendor,
-            f"'{P['creator']}' || x.agent_id",
-            "FROM archive_document_creators x WHERE x.document_id = d.id",
-        ),
-        _sub(
-            vendor,
-            f"'{P['funder']}' || x.funder_id",
-            "FROM archive_document_funders x WHERE x.document_id = d.id",
-        ),
-        _sub(
+        "repository": _sub(
             vendor,
             f"'{P['repository']}' || x.repository_id",
             "FROM archive_provenance x WHERE x.document_id = d.id AND x.repository_id IS NOT NULL",
         ),
-        _sub(
+        "translation_language": _sub(
             vendor,
             f"'{P['translation_language']}' || x.language_id",
-            "FROM archive_translation x WHERE x.document_id = d.id AND x.approved_body <> ''",
+            f"FROM archive_translation x WHERE {approved}",
         ),
-        _sub(
+        "translator": _sub(
             vendor,
             f"'{P['translator']}' || tt.translator_id",
             "FROM archive_translation x JOIN archive_translation_approved_translators tt "
-            "ON tt.translation_id = x.id WHERE x.document_id = d.id AND x.approved_body <> ''",
+            f"ON tt.translation_id = x.id WHERE {approved}",
         ),
-        f"coalesce('{P['type']}' || d.document_type_id, '')",
-        f"coalesce('{P['classification']}' || d.classification_id, '')",
-    ]
-    return " || ' ' || ".join(parts)
+    }
+
+
+def facet_keys_sql(vendor: str) -> str:
+    """Space-separated facet keys of document d (may repeat; the caller removes repeats)."""
+    reached = _reached_keys(vendor)
+    return " || ' ' || ".join(
+        reached[facet.param] if facet.param in reached else _own_keys(vendor, facet)
+        for facet in FACETS
+    )
 
 
 def names_sql(vendor: str) -> str:
