@@ -46,18 +46,21 @@ urlpatterns = [
     # Collections.
     path("collections/", collections.collection_list, name="collection_list"),
     path("collections/<slug:slug>/", collections.collection_detail, name="collection_detail"),
-    # Browse.
+    # Browse: the index, each authority (browse.AUTHORITIES), years.
     path("browse/", browse.browse_index, name="browse"),
-    path("places/", browse.place_list, name="place_list"),
-    path("places/<slug:slug>/", browse.place_detail, name="place_detail"),
-    path("topics/", browse.topic_list, name="topic_list"),
-    path("topics/<slug:slug>/", browse.topic_detail, name="topic_detail"),
-    path("translators/", browse.translator_list, name="translator_list"),
-    path("translators/<slug:slug>/", browse.translator_detail, name="translator_detail"),
-    path("funders/", browse.funder_list, name="funder_list"),
-    path("funders/<slug:slug>/", browse.funder_detail, name="funder_detail"),
-    path("repositories/", browse.repository_list, name="repository_list"),
-    path("repositories/<slug:slug>/", browse.repository_detail, name="repository_detail"),
+    *(
+        route
+        for kind, authority in browse.AUTHORITIES.items()
+        for route in (
+            path(f"{authority.path}/", browse.authority_list, {"kind": kind}, name=f"{kind}_list"),
+            path(
+                f"{authority.path}/<slug:slug>/",
+                browse.authority_detail,
+                {"kind": kind},
+                name=f"{kind}_detail",
+            ),
+        )
+    ),
     path("years/", browse.year_list, name="year_list"),
     path("years/<int:year>/", browse.year_detail, name="year_detail"),
     # Open standards: Atom feeds, sitemaps, robots.txt (OAI-PMH is at /oai/).

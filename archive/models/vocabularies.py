@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Concat, Substr
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from archive.richtext import RichTextField
@@ -67,6 +68,9 @@ class Topic(Authority):
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
 
+    def get_absolute_url(self) -> str:
+        return reverse("archive:topic_detail", kwargs={"slug": self.slug})
+
 
 class Place(Authority):
     """A place, inside another (a city inside a country).
@@ -97,6 +101,9 @@ class Place(Authority):
                 name="place_unique_top_level_name",
             ),
         ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:place_detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
         # The parent's path lists all its ancestors, so this catches any cycle.
@@ -153,3 +160,6 @@ class Repository(Authority):
     class Meta(Authority.Meta):
         verbose_name = _("repository")
         verbose_name_plural = _("repositories")
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:repository_detail", kwargs={"slug": self.slug})
