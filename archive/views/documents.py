@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_safe
 
-from archive import selectors
+from archive import reading, selectors
 from archive.citations import Citation, json_ld_script
 from archive.models import Document, Scan
 from archive.uploads import UNKNOWN_FILE_TYPE, file_type
@@ -83,6 +83,7 @@ def document_detail(request, record_id: int, slug: str):
         "archive/document_detail.html",
         {
             "record": record,
+            "reader": reading.reader(record, request.GET),
             "document": document,
             "citation": citation,
             "meta_tags": citation.meta_tags(pdf_url=pdf_url),
@@ -186,6 +187,7 @@ def document_preview(request, record_id: int):
         "archive/document_preview.html",
         {
             "record": record,
+            "reader": reading.reader(record, request.GET),
             "document": document,
             "citation": citation,
             "page_url": request.build_absolute_uri(document.get_absolute_url()),
