@@ -51,7 +51,15 @@ def document_redirect(request, record_id: int):
     document = get_object_or_404(
         Document.objects.only("record_id", "slug"), record_id=record_id, status__in=public
     )
-    return redirect(document)
+    return _redirect_keeping_query(request, document)
+
+
+def _redirect_keeping_query(request, document: Document, *, permanent: bool = False):
+    """To the document's page, keeping the reader's choice of panes (?left=…&right=…)."""
+    url = document.get_absolute_url()
+    if request.GET:
+        url += "?" + request.GET.urlencode()
+    return redirect(url, permanent=permanent)
 
 
 @require_safe
@@ -59,7 +67,7 @@ def document_detail(request, record_id: int, slug: str):
     record = _record_or_404(record_id)
     document = record.document
     if document.slug != slug:
-        return redirect(document, permanent=True)
+        return _redirect_keeping_query(request, document, permanent=True)
     citation = _citation(request, record)
     if document.status == Document.Status.WITHDRAWN:
         return render(
