@@ -230,7 +230,8 @@ class PlaceAdmin(DeskImportExportMixin, AuthorityAdmin):
     resource_classes = [resources.PlaceResource]
     list_display = ["name", "parent", "slug"]
     list_select_related = ["parent"]
-    search_fields = ["name", "parent__name"]
+    # Variant names too, so "Peking" finds Beijing in every place autocomplete.
+    search_fields = ["name", "variant_names", "parent__name"]
     autocomplete_fields = ["parent"]
 
 
@@ -239,14 +240,14 @@ class AgentAdmin(DeskImportExportMixin, AuthorityAdmin):
     resource_classes = [resources.AgentResource]
     list_display = ["name", "kind", "slug"]
     list_filter = ["kind"]
-    search_fields = ["name", "description"]
+    search_fields = ["name", "variant_names", "description"]
 
 
 @admin.register(Repository)
 class RepositoryAdmin(DeskImportExportMixin, AuthorityAdmin):
     resource_classes = [resources.RepositoryResource]
     list_display = ["name", "location", "url"]
-    search_fields = ["name", "location"]
+    search_fields = ["name", "variant_names", "location"]
 
 
 @admin.register(Translator)
@@ -382,7 +383,15 @@ class TranslationInline(KnownChoicesAdmin, admin.StackedInline):
     form = InlineConcurrencyForm
     formset = TranslationFormSet
     extra = 0
-    fields = ["language", "translators", "credit_line", "body", "state_and_review", TOKEN]
+    fields = [
+        "language",
+        "translators",
+        "credit_line",
+        "body",
+        "alignment",
+        "state_and_review",
+        TOKEN,
+    ]
     readonly_fields = ["state_and_review"]
     autocomplete_fields = ["language", "translators"]
 
@@ -645,6 +654,7 @@ class TranslationAdmin(DeskAdmin):
         "translators",
         "credit_line",
         "body",
+        "alignment",
         "state_and_review",
         "approved_at",
         TOKEN,

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from archive import selectors
+from archive import names, selectors
 from archive.models import Funder, Place, Repository, Topic, Translator
 from archive.views.pagination import NAMES_PER_PAGE, page_of
 
@@ -26,12 +26,17 @@ def browse_index(request):
 
 
 def _authority_list(request, *, items, title: str, detail: str, intro: str = ""):
+    lookup = names.lookup_of(request.GET, items.model)
+    if lookup:
+        items = names.named(items, lookup)
     return render(
         request,
         "archive/browse/authority_list.html",
         {
             "title": title,
             "intro": intro,
+            "lookup": lookup,
+            "can_look_up": names.has_variant_names(items.model),
             "detail_url": detail,
             "page": page_of(request, items.order_by("name"), NAMES_PER_PAGE),
         },
