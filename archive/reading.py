@@ -10,7 +10,6 @@ that page, is not counted, and every paragraph after it falls on that page.
 
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
@@ -23,6 +22,8 @@ BLOCK_TAGS = frozenset(
     {"p", "h2", "h3", "h4", "ul", "ol", "blockquote", "pre", "table", "div", "hr"}
 )
 VOID_TAGS = frozenset({"br", "hr", "img", "wbr"})
+# A page break is a paragraph of a few characters: longer blocks are not read as one.
+SHORTEST_PARAGRAPH = 80
 PAGE_BREAK = re.compile(r"^\[\s*page\s+(\d{1,4})\s*\]$", re.IGNORECASE)
 
 
@@ -72,70 +73,36 @@ class Reader:
 # Cutting HTML into top-level blocks ----------------------------------------------------------
 
 
-class _TopLevel(HTMLParser):
-    """Finds where each top-level block of sanitized HTML begins and ends."""
-
-    def __init__(self, source: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.source = source
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
-        self.depth = 0
-        self.spans: list[tuple[int, int]] = []
-        self.block_start: int | None = None
-        self.run_start: int | None = None  # loose inline content at the top level
-
-    def _offset(self) -> int:
-        line, column = self.getpos()
-        return self.line_starts[line - 1] + column
-
-    def _end_run(self, at: int) -> None:
-        if self.run_start is not None:
-            self.spans.append((self.run_start, at))
-            self.run_start = None
-
-    def handle_starttag(self, tag, attrs):
-        if self.depth == 0:
-            at = self._offset()
-            if tag in BLOCK_TAGS:
-                self._end_run(at)
-                if tag in VOID_TAGS:
-                    self.spans.append((at, at + len(self.get_starttag_text())))
-                else:
-                    self.block_start = at
-            elif self.run_start is None:
-                self.run_start = at
-        if tag not in VOID_TAGS:
-            self.depth += 1
-
-    def handle_startendtag(self, tag, attrs):
-        self.handle_starttag(tag, attrs)
-        if tag not in VOID_TAGS:
-            self.depth -= 1
-
-    def handle_endtag(self, tag):
-        if tag in VOID_TAGS or self.depth == 0:
-            return
-        self.depth -= 1
-        if self.depth == 0 and self.block_start is not None:
-            end = self.source.find(">", self._offset()) + 1
-            self.spans.append((self.block_start, end))
-            self.block_start = None
-
-    def handle_data(self, data):
-        if self.depth == 0 and data.strip() and self.run_start is None:
-            self.run_start = self._offset()
-
-    def blocks(self) -> list[str]:
-        self.feed(self.source)
-        self.close()
-        self._end_run(len(self.source))
-        if self.block_start is not None:  # unclosed: the rest is one block
-            self.spans.append((self.block_start, len(self.source)))
-        return [self.source[start:end].strip() for start, end in self.spans]
+# Sanitized HTML (archive.richtext) has no comments, and its serializer quotes every
+# attribute and escapes "<" in text, so tags are found by a pattern, about ten times faster
+# than html.parser on a long cable.
+_TAG = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
 
 
 def blocks(html: str) -> list[str]:
-    return [block for block in _TopLevel(html or "").blocks() if block]
+    """The top-level pieces of `html`: each block element, and each run of loose inline
+    content between them."""
+    html = html or ""
+    spans: list[tuple[int, int]] = []
+    depth, start, position = 0, 0, 0  # `start`: where the current piece began
+    for tag in _TAG.finditer(html):
+        closing, name = tag.group(1), tag.group(2).lower()
+        if depth == 0 and name in BLOCK_TAGS and not closing:
+            spans.append((start, tag.start()))  # loose content before this block
+            start = tag.start()
+        if name in VOID_TAGS:
+            if depth == 0 and name in BLOCK_TAGS:
+                spans.append((start, tag.end()))
+                start = tag.end()
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        if depth == 0 and closing and name in BLOCK_TAGS:
+            spans.append((start, tag.end()))
+            start = tag.end()
+        position = tag.end()
+    spans.append((start, max(position, len(html))))
+    pieces = (html[begin:end].strip() for begin, end in spans)
+    return [piece for piece in pieces if piece]
 
 
 def _plain(html: str) -> str:
@@ -147,7 +114,7 @@ def paragraphs(html: str) -> list[Paragraph]:
     result: list[Paragraph] = []
     number, page = 0, 1
     for block in blocks(html):
-        page_break = PAGE_BREAK.match(_plain(block))
+        page_break = len(block) <= SHORTEST_PARAGRAPH and PAGE_BREAK.match(_plain(block))
         if page_break:
             page = int(page_break.group(1))
             result.append(Paragraph(html=block, page=page, page_break=page))
