@@ -18,13 +18,19 @@ from tests.factories import ScanFactory, SimpleUploadedFile, TranscriptFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 # The Mao telegram's original: its fifth paragraph is two here, and page 2 of the scan
-# begins at the third. The English translation has seven paragraphs.
-CHINESE = (
-    "<p>恩来并中央：</p><p>今日（七日）上午一时维辛斯基来我处谈三件事：</p><p>[page 2]</p>"
-    "<p>（一）我们要购买航空油料，可以满足。</p><p>（二）小丰满水电站修坝，可以满足。</p>"
-    "<p>（三）建议我外交部发表声明。</p><p>维辛斯基征求我的意见，我即表示同意。</p>"
-    "<p>毛泽东</p><p>一月七日上午六时</p>"
-)
+# begins at the third; long enough to scroll. The English translation has seven paragraphs.
+PARAGRAPHS = [
+    "恩来并中央：",
+    "今日（七日）上午一时维辛斯基来我处谈三件事：",
+    "[page 2]",
+    "（一）我们要购买航空油料，可以满足。" * 30,
+    "（二）小丰满水电站修坝，可以满足。" * 30,
+    "（三）建议我外交部发表声明。" * 30,
+    "维辛斯基征求我的意见，我即表示同意。" * 30,
+    "毛泽东",
+    "一月七日上午六时",
+]
+CHINESE = "".join(f"<p>{text}</p>" for text in PARAGRAPHS)
 
 
 @pytest.fixture
@@ -129,6 +135,24 @@ def test_reader_reads_scan_and_chinese_beside_english(
     expect(page.locator(f"#{chinese}-p6")).to_have_class("para is-counterpart")
     check_axe(page, axe, "side by side, desktop")
     page.screenshot(path=artifacts_dir / "side-by-side-desktop.png")
+
+    # Scrolling in step: the English side follows the Chinese, aligned paragraph level with
+    # aligned paragraph (English 5 beside Chinese 6, its second half).
+    chooser.get_by_label("Scroll in step").check()
+    assert "step=1" in page.url
+    page.locator(f"#{chinese}").evaluate(
+        "(pane, id) => { pane.scrollTop += document.getElementById(id).getBoundingClientRect()"
+        ".top - pane.getBoundingClientRect().top - 2; }",
+        f"{chinese}-p4",
+    )
+    page.wait_for_function(
+        """([left, right]) => {
+          const top = (id) => document.getElementById(id).getBoundingClientRect().top
+            - document.getElementById(id).closest(".reader-panel").getBoundingClientRect().top;
+          return Math.abs(top(left) - top(right)) < 2;
+        }""",
+        arg=[f"{chinese}-p4", "p4"],
+    )
 
     # The choice is in the URL: opened afresh, the page shows the same two.
     page.goto(page.url.split("#")[0])
