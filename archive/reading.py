@@ -151,6 +151,22 @@ def _aligned(
     return aligned
 
 
+def aligned_pairs(
+    translation_html: str, notation: str, original_html: str
+) -> list[tuple[Paragraph, list[Paragraph]]]:
+    """Each translation paragraph with the original's paragraphs it renders, as editors
+    check an alignment (raises ValidationError for notation that does not parse)."""
+    corrections = alignment.parse(notation)
+    original = {p.number: p for p in paragraphs(original_html) if p.number}
+    translation = [p for p in paragraphs(translation_html) if p.number]
+    mapping = alignment.align(corrections, len(translation), len(original)).to_transcript
+    return [(p, [original[n] for n in mapping.get(p.number, ())]) for p in translation]
+
+
+def plain_text(paragraph: Paragraph) -> str:
+    return _plain(paragraph.html)
+
+
 # The reader's panes ---------------------------------------------------------------------------
 
 

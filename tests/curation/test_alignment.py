@@ -107,3 +107,14 @@ def test_anchors_stay_on_their_paragraphs_through_unrelated_edits(client, transl
     assert {k: v for k, v in after.items() if k != "p1"} == {
         k: v for k, v in before.items() if k != "p1"
     }
+
+
+def test_the_translation_page_shows_the_alignment_as_saved(editor_client, translation):
+    Translation.objects.filter(pk=translation.pk).update(alignment="2=2-3")
+
+    page = editor_client.get(change_url(translation)).text
+
+    assert (
+        '<tr><th scope="row">2</th><td>Two and three.</td><td>2, 3</td><td>乙 / 丙</td></tr>'
+    ) in page
+    assert '<tr><th scope="row">3</th><td>Four.</td><td>4</td><td>丁</td></tr>' in page
