@@ -12,7 +12,8 @@
  *   highlights the paragraphs of the other pane that render it (data-align names the
  *   original's paragraphs each one renders) and scrolls them into view, and the scan pane
  *   turns to the page the paragraph falls on (data-page);
- * - a link to a paragraph (#p3) opens the version holding it and lands on it.
+ * - a link to a paragraph (#p3) opens the version holding it and lands on it; moving to a
+ *   paragraph puts its link in the address bar.
  */
 (function () {
   "use strict";
@@ -268,6 +269,10 @@
         if (!paragraph) return;
         paragraphs.forEach(function (other) { other.tabIndex = other === paragraph ? 0 : -1; });
         activate(paragraph);
+        // The address bar now links to this paragraph, to cite or share it.
+        if (history.replaceState && paragraph.id) {
+          history.replaceState(null, "", window.location.search + "#" + paragraph.id);
+        }
       });
       text.addEventListener("mouseover", function (event) {
         var paragraph = event.target.closest(".para");

@@ -108,6 +108,7 @@ def test_reader_reads_scan_and_chinese_beside_english(
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
     expect(page.locator("#p3")).to_be_focused()
+    assert page.url.endswith(f"left=scans&right={english}#p3")  # a link to cite
     expect(page.locator("[data-iiif-viewer]")).to_have_attribute("data-page", "2")
     page.keyboard.press("ArrowUp")
     expect(page.locator("[data-iiif-viewer]")).to_have_attribute("data-page", "1")
