@@ -51,6 +51,12 @@ class Citation:
     def credits(self) -> list[str]:
         return [t.approved_credit for t in self.record.translations if t.approved_credit]
 
+    @cached_property
+    def translators(self) -> list[str]:
+        """Who made the translations readers see, each named once, in the page's order."""
+        names = (p.name for t in self.record.translations for p in t.approved_translators.all())
+        return list(dict.fromkeys(names))
+
     @property
     def authors(self) -> list[str]:
         return [agent.name for agent in self.record.creators]
@@ -117,6 +123,8 @@ class Citation:
             item["author"] = [{"literal": name} for name in self.authors]
         if self.record.recipients:
             item["recipient"] = [{"literal": a.name} for a in self.record.recipients]
+        if self.translators:
+            item["translator"] = [{"literal": name} for name in self.translators]
         parts = self._date_parts()
         if parts:
             item["issued"] = {"date-parts": parts}
@@ -141,6 +149,8 @@ class Citation:
         document = self.document
         lines = [("TY", "MANSCPT"), ("TI", document.title)]
         lines += [("AU", name) for name in self.authors]
+        # A4, the subsidiary author, is what Zotero and EndNote read as the translator.
+        lines += [("A4", name) for name in self.translators]
         parts = self._date_parts()
         if parts:
             first = parts[0]
@@ -167,8 +177,10 @@ class Citation:
         if self.authors:
             # Braces keep each name whole: "Mao Zedong" is not a given and a family name
             # to be reordered, and organizations are not people.
-            names = " and ".join("{" + _bibtex_escape(name) + "}" for name in self.authors)
-            fields.append(("author", names))
+            fields.append(("author", _bibtex_names(self.authors)))
+        if self.translators:
+            # biblatex's field, which Zotero's BibTeX import reads as the translator.
+            fields.append(("translator", _bibtex_names(self.translators)))
         parts = self._date_parts()
         if parts:
             fields.append(("year", str(parts[0][0])))
@@ -314,6 +326,10 @@ _BIBTEX_SPECIAL = {
 
 def _bibtex_escape(text: str) -> str:
     return "".join(_BIBTEX_SPECIAL.get(char, char) for char in _one_line(text))
+
+
+def _bibtex_names(names: list[str]) -> str:
+    return " and ".join("{" + _bibtex_escape(name) + "}" for name in names)
 
 
 def json_ld_script(data: dict) -> str:

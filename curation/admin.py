@@ -7,11 +7,13 @@ from django.db import router, transaction
 from django.db.models import Count, F
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from archive import reading
 from archive.models import (
     Agent,
     Classification,
@@ -230,7 +232,8 @@ class PlaceAdmin(DeskImportExportMixin, AuthorityAdmin):
     resource_classes = [resources.PlaceResource]
     list_display = ["name", "parent", "slug"]
     list_select_related = ["parent"]
-    search_fields = ["name", "parent__name"]
+    # Variant names too, so "Peking" finds Beijing in every place autocomplete.
+    search_fields = ["name", "variant_names", "parent__name"]
     autocomplete_fields = ["parent"]
 
 
@@ -239,14 +242,14 @@ class AgentAdmin(DeskImportExportMixin, AuthorityAdmin):
     resource_classes = [resources.AgentResource]
     list_display = ["name", "kind", "slug"]
     list_filter = ["kind"]
-    search_fields = ["name", "description"]
+    search_fields = ["name", "variant_names", "description"]
 
 
 @admin.register(Repository)
 class RepositoryAdmin(DeskImportExportMixin, AuthorityAdmin):
     resource_classes = [resources.RepositoryResource]
     list_display = ["name", "location", "url"]
-    search_fields = ["name", "location"]
+    search_fields = ["name", "variant_names", "location"]
 
 
 @admin.register(Translator)
@@ -346,6 +349,45 @@ class TranscriptInline(KnownChoicesAdmin, admin.StackedInline):
         return super().get_queryset(request).select_related("language", "document")
 
 
+def alignment_table(translation: Translation) -> str:
+    """Which paragraphs of the original transcript each paragraph of the working text renders,
+    as saved, so an editor sees what a correction did."""
+    original = translation.pk and (
+        Transcript.objects.filter(document_id=translation.document_id)
+        .select_related("language")
+        .first()
+    )
+    if not original:
+        return _("No original transcript to align with.")
+    try:
+        pairs = reading.aligned_pairs(translation.body, translation.alignment, original.body)
+    except ValidationError:
+        return _("The saved alignment does not parse.")
+    rows = format_html_join(
+        "",
+        '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>',
+        (
+            (
+                ours.number,
+                Truncator(reading.plain_text(ours)).chars(60),
+                ", ".join(str(p.number) for p in theirs) or "—",
+                " / ".join(Truncator(reading.plain_text(p)).chars(40) for p in theirs),
+            )
+            for ours, theirs in pairs
+        ),
+    )
+    return format_html(
+        '<table class="alignment-preview"><thead><tr><th scope="col">{}</th><th scope="col">'
+        '{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{}</tbody>'
+        "</table>",
+        _("Paragraph"),
+        _("Translation"),
+        _("Original paragraphs"),
+        _("Original (%(language)s)") % {"language": original.language},
+        rows,
+    )
+
+
 def review_state(obj: Translation) -> str:
     """The review state, linked to the review page where it can change."""
     if not obj.pk:
@@ -382,7 +424,15 @@ class TranslationInline(KnownChoicesAdmin, admin.StackedInline):
     form = InlineConcurrencyForm
     formset = TranslationFormSet
     extra = 0
-    fields = ["language", "translators", "credit_line", "body", "state_and_review", TOKEN]
+    fields = [
+        "language",
+        "translators",
+        "credit_line",
+        "body",
+        "alignment",
+        "state_and_review",
+        TOKEN,
+    ]
     readonly_fields = ["state_and_review"]
     autocomplete_fields = ["language", "translators"]
 
@@ -635,16 +685,22 @@ class TranslationAdmin(DeskAdmin):
         "translators",
         "credit_line",
         "body",
+        "alignment",
         "state_and_review",
         "approved_at",
+        "alignment_preview",
         TOKEN,
     ]
-    readonly_fields = ["state_and_review", "approved_at"]
+    readonly_fields = ["state_and_review", "approved_at", "alignment_preview"]
     workflow_fields = ("state", "approved_body", "approved_at", "approved_credit")
 
     @admin.display(description=_("review state"))
     def state_and_review(self, obj: Translation) -> str:
         return review_state(obj)
+
+    @admin.display(description=_("alignment as saved"))
+    def alignment_preview(self, obj: Translation) -> str:
+        return alignment_table(obj)
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.approved_body and not request.user.has_perm(services.REVIEW):

@@ -70,6 +70,35 @@ class Authority(models.Model):
         super().save(*args, **kwargs)
 
 
+class HasVariantNames(models.Model):
+    """An authority known by more than one name: "Peking" and "北京" for Beijing.
+
+    Kept as text, one name per line, so the document page and the search index read them
+    with the authority itself, at no extra query.
+    """
+
+    variant_names = models.TextField(
+        _("variant names"),
+        blank=True,
+        help_text=_(
+            "One per line: other romanizations (Peking, Mao Tse-tung), older or newer names "
+            "(Saigon), the name in its original script (北京, 毛泽东)."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def variant_name_list(self) -> list[str]:
+        return variant_name_list(self.variant_names)
+
+
+def variant_name_list(text: str) -> list[str]:
+    """The names in `text`, one a line, each once, in the order given."""
+    return list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
+
+
 def reencode_new_image(field_file, *, max_side: int | None = None) -> None:
     """Replace a just-uploaded image with a clean re-encoding of it.
 

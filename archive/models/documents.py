@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
+from archive.alignment import validate_alignment
 from archive.dates import DatePrecision, parse_historical_date
 from archive.richtext import RichTextField
 from archive.slugs import unique_slug
@@ -516,6 +517,17 @@ class Translation(TimeStamped):
         help_text=_(
             'e.g. "Translated for CWIHP by Merle Pribbenow". Left blank, it is made '
             'from the translators ("Translated by …").'
+        ),
+    )
+    alignment = models.TextField(
+        _("paragraph alignment"),
+        blank=True,
+        validators=[validate_alignment],
+        help_text=_(
+            "Left blank, paragraph n of this translation is shown beside paragraph n of the "
+            "original transcript. Corrections, one per line: 3=3-4 (paragraph 3 renders "
+            "transcript paragraphs 3 and 4), 5-6=5 (a split), 9= (no counterpart), =12 "
+            "(not translated). Paragraphs after a correction pair one to one again."
         ),
     )
     state = models.CharField(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.richtext import RichTextField
 
-from .base import Authority
+from .base import Authority, HasVariantNames
 
 
 class Language(models.Model):
@@ -72,7 +72,7 @@ class Topic(Authority):
         return reverse("archive:topic_detail", kwargs={"slug": self.slug})
 
 
-class Place(Authority):
+class Place(HasVariantNames, Authority):
     """A place, inside another (a city inside a country).
 
     `tree_path` ("/3/17/") is maintained on save so "documents of places inside
@@ -133,7 +133,7 @@ class Place(Authority):
         return Place.objects.filter(tree_path__startswith=self.tree_path)
 
 
-class Agent(Authority):
+class Agent(HasVariantNames, Authority):
     """A person or organization that created or received documents."""
 
     class Kind(models.TextChoices):
@@ -149,7 +149,7 @@ class Agent(Authority):
         verbose_name_plural = _("people and organizations")
 
 
-class Repository(Authority):
+class Repository(HasVariantNames, Authority):
     """An archive holding originals ("PRC Foreign Ministry Archive")."""
 
     name = models.CharField(_("name"), max_length=255, unique=True)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from archive import selectors
+from archive import names, selectors
 from archive.search.facets import FACETS_BY_PARAM
 from archive.views.pagination import NAMES_PER_PAGE, page_of
 
@@ -107,13 +107,19 @@ def browse_index(request):
 @require_safe
 def authority_list(request, kind: str):
     authority = AUTHORITIES[kind]
+    items = authority.with_counts()
+    lookup = names.lookup_of(request.GET, items.model)
+    if lookup:
+        items = names.named(items, lookup)
     return render(
         request,
         "archive/browse/authority_list.html",
         {
             "title": authority.title,
             "intro": authority.intro,
-            "page": page_of(request, authority.with_counts().order_by("name"), NAMES_PER_PAGE),
+            "lookup": lookup,
+            "can_look_up": names.has_variant_names(items.model),
+            "page": page_of(request, items.order_by("name"), NAMES_PER_PAGE),
         },
     )
 

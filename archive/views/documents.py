@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_safe
 
-from archive import selectors
+from archive import reading, selectors
 from archive.citations import Citation, json_ld_script
 from archive.models import Document, Scan
 from archive.uploads import UNKNOWN_FILE_TYPE, file_type
@@ -51,7 +51,15 @@ def document_redirect(request, record_id: int):
     document = get_object_or_404(
         Document.objects.only("record_id", "slug"), record_id=record_id, status__in=public
     )
-    return redirect(document)
+    return _redirect_keeping_query(request, document)
+
+
+def _redirect_keeping_query(request, document: Document, *, permanent: bool = False):
+    """To the document's page, keeping the reader's choice of panes (?left=…&right=…)."""
+    url = document.get_absolute_url()
+    if request.GET:
+        url += "?" + request.GET.urlencode()
+    return redirect(url, permanent=permanent)
 
 
 @require_safe
@@ -59,7 +67,7 @@ def document_detail(request, record_id: int, slug: str):
     record = _record_or_404(record_id)
     document = record.document
     if document.slug != slug:
-        return redirect(document, permanent=True)
+        return _redirect_keeping_query(request, document, permanent=True)
     citation = _citation(request, record)
     if document.status == Document.Status.WITHDRAWN:
         return render(
@@ -83,6 +91,7 @@ def document_detail(request, record_id: int, slug: str):
         "archive/document_detail.html",
         {
             "record": record,
+            "reader": reading.reader(record, request.GET),
             "document": document,
             "citation": citation,
             "meta_tags": citation.meta_tags(pdf_url=pdf_url),
@@ -186,6 +195,7 @@ def document_preview(request, record_id: int):
         "archive/document_preview.html",
         {
             "record": record,
+            "reader": reading.reader(record, request.GET),
             "document": document,
             "citation": citation,
             "page_url": request.build_absolute_uri(document.get_absolute_url()),

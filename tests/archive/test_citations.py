@@ -204,3 +204,28 @@ def test_json_ld_describes_the_archive_item_and_cannot_break_out_of_its_script(c
     assert {"@type": "Person", "name": "Zhou Enlai"} in data["creator"]
     assert data["identifier"] == str(cable.record_id)
     assert data["workTranslation"][0]["creditText"] == "Translated by Sergey Radchenko"
+
+
+def test_downloads_name_the_translator_in_each_formats_own_field(client, cable):
+    second = TranslationFactory(document=cable, approved_body="<p>Texte</p>")
+    second.translators.add(TranslatorFactory(name="David Cowhig"))
+    second.keep_approved_credit()
+    second.save()
+
+    [ris] = rispy.loads(download(client, cable, "ris").content.decode())
+    [bib] = bibtexparser.parse_string(download(client, cable, "bib").content.decode()).entries
+    [csl] = json.loads(download(client, cable, "json").content)
+
+    assert ris["subsidiary_authors"] == ["Sergey Radchenko", "David Cowhig"]
+    assert bib.fields_dict["translator"].value == "{Sergey Radchenko} and {David Cowhig}"
+    assert csl["translator"] == [{"literal": "Sergey Radchenko"}, {"literal": "David Cowhig"}]
+    names = CiteProcJSON([csl])[csl["id"]]["translator"]  # read by a CSL processor as names
+    assert [str(name["literal"]) for name in names] == ["Sergey Radchenko", "David Cowhig"]
+
+
+def test_downloads_of_an_untranslated_document_name_no_translator(client):
+    document = PublishedDocumentFactory()
+
+    assert "A4  -" not in download(client, document, "ris").content.decode()
+    assert "translator" not in download(client, document, "bib").content.decode()
+    assert "translator" not in json.loads(download(client, document, "json").content)[0]

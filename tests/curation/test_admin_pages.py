@@ -66,7 +66,7 @@ QUERIES = {
         "provenance": 7,
         "scan": 5,
         "transcript": 8,
-        "translation": 10,
+        "translation": 11,  # with the alignment as saved: the original transcript
         "translator": 5,
     },
 }
