@@ -241,9 +241,12 @@ def _add_terms(records: dict[int, Record], *, with_metadata: bool) -> None:
     if not records:
         return
     kinds = tuple(kind for kind, _, _ in (_TERMS if with_metadata else _TERMS[:1]))
-    sql = _terms_sql(kinds).replace("{ids}", ", ".join(["%s"] * len(records)))
+    # The ids are the page's primary keys, integers: written into the SQL rather than
+    # bound, since psycopg's client-side binding parses a query's 1,250 placeholders for
+    # longer than PostgreSQL takes to answer it.
+    ids = ", ".join(str(int(pk)) for pk in records)
     with connection.cursor() as cursor:
-        cursor.execute(sql, list(records) * len(kinds))
+        cursor.execute(_terms_sql(kinds).replace("{ids}", ids))
         rows = cursor.fetchall()
     by_kind: dict[str, list] = {}
     for kind, document_id, value in sorted(rows, key=lambda row: (row[0], row[2])):
