@@ -126,6 +126,7 @@ def main() -> None:
         wait_for(url, process)
         harvested = deleted = 0
         after_first_page = client_after_first_page = None
+        server_samples: list[int] = []  # MB, after each tenth of the harvest
         server_cpu = cpu_seconds(process.pid) if process is not None else 0.0
         client_cpu = time.process_time()
         started = time.perf_counter()
@@ -138,6 +139,8 @@ def main() -> None:
             for item in harvest:
                 harvested += 1
                 deleted += bool(item.deleted)
+                if process is not None and harvested % max(1, expected // 10) == 0:
+                    server_samples.append(memory_kb(process.pid)["VmRSS"] // 1024)
                 if harvested == 1:
                     client_after_first_page = memory_kb(os.getpid())["VmRSS"]
                     if process is not None:
@@ -176,6 +179,8 @@ def main() -> None:
             f"server memory: {after_first_page / 1024:.0f} MB after the first page, "
             f"{peak['VmRSS'] / 1024:.0f} MB at the end, peak {peak['VmHWM'] / 1024:.0f} MB"
         )
+    if server_samples:
+        print(f"server memory after each tenth (MB): {' '.join(map(str, server_samples))}")
     print(
         f"client memory: {client_after_first_page / 1024:.0f} MB after the first page, "
         f"{client_memory['VmRSS'] / 1024:.0f} MB at the end, "
