@@ -4,8 +4,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from archive.search.backends import Search, get_backend
-from archive.search.engine import SearchResults
-from archive.search.facets import FACETS_BY_PARAM, count_facets, facet_groups
+from archive.search.engine import SearchPlan
+from archive.search.facets import FACETS_BY_PARAM, facet_groups
 from archive.search.filters import DocumentFilter
 
 PER_PAGE = 20
@@ -58,7 +58,7 @@ def search(request):
 
 
 def _results(request, context, filterset, search, params):
-    results = SearchResults(search)
+    results = SearchPlan(search)
     paginator = Paginator(results, PER_PAGE)
     page_number = params.get("page") or 1
     if (
@@ -87,7 +87,7 @@ def _results(request, context, filterset, search, params):
         return render(request, "archive/search/results.html", context, status=400)
 
     selected = filterset.selected()
-    counts, estimated = count_facets(results)
+    counts, estimated = results.facet_counts()
     context.update(
         searched=True,
         page=page,

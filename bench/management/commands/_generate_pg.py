@@ -132,9 +132,9 @@ def generate(*, first: int, last: int, vocab: dict, a: dict, median_words: int, 
         """,
         """
         INSERT INTO archive_provenance (document_id, repository_id, archival_reference,
-            published_source, translation_source, acquisition_note, declassification_note)
+            published_source, translation_source, acquisition_note, declassification_note, updated_at)
         SELECT id, (%(repositories)s::bigint[])[1 + floor(random() * array_length(%(repositories)s::bigint[], 1) + 0 * id)::int],
-               'GEN ' || record_id, '', '', '', ''
+               'GEN ' || record_id, '', '', '', '', now()
         FROM archive_document WHERE record_id BETWEEN %(first)s AND %(last)s
         """,
     ]
