@@ -5,9 +5,10 @@ import datetime
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 
 from archive.search.backends import sql
 from archive.search.backends.sql import Select
@@ -15,6 +16,7 @@ from archive.search.query import ParsedQuery
 
 HEAD = "head"
 REST = "rest"
+NEWEST = "-document_id"  # most recently added first
 
 
 def tuning(name: str) -> int:
@@ -64,36 +66,21 @@ class Search:
 
         return Document
 
-    def with_query(self, query: ParsedQuery | None) -> "Search":
-        return replace(self, query=query)
-
-    def with_facet(self, keys: Sequence[str], *, match_all: bool = False) -> "Search":
-        if not keys:
-            return self
-        return replace(self, facets=(*self.facets, FacetFilter(tuple(keys), match_all)))
-
-    def with_dates(self, date_from=None, date_to=None) -> "Search":
-        return replace(self, date_from=date_from, date_to=date_to)
-
-    def with_sort(self, sort: str | None) -> "Search":
-        return replace(self, sort=sort or Sort.RELEVANCE)
-
     @property
     def has_text(self) -> bool:
         return self.query is not None and bool(self.query.groups)
 
     @property
     def is_blank(self) -> bool:
-        return (
-            self.query is None
-            and not self.facets
-            and self.date_from is None
-            and self.date_to is None
-        )
+        return self.query is None and not self.is_filtered
+
+    @property
+    def is_dated(self) -> bool:
+        return self.date_from is not None or self.date_to is not None
 
     @property
     def is_filtered(self) -> bool:
-        return bool(self.facets) or self.date_from is not None or self.date_to is not None
+        return bool(self.facets) or self.is_dated
 
     @property
     def effective_sort(self) -> str:
@@ -187,9 +174,10 @@ class SearchBackend(ABC):
     def _rank(self, search: Search, tier: str | None) -> str:
         """ORDER BY for relevance, best first, ties by id."""
 
-    @abstractmethod
     def _run(self, statement: str, params: list) -> list[tuple]:
-        """The rows of one statement."""
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            return cursor.fetchall()
 
     @abstractmethod
     def snippets(self, search: Search, document_ids: Sequence[int]) -> dict[int, Snippet]:
@@ -314,35 +302,35 @@ class SearchBackend(ABC):
         matches = self._matches(search, tier)
         sort = search.effective_sort
         if tier == REST or not ranked:
-            order, key = f"{matches.ids} DESC", "-document_id"
+            order, window_order = f"{matches.ids} DESC", NEWEST
         elif sort == Sort.RELEVANCE:
-            order, key = self._rank(search, tier), None
+            order, window_order = self._rank(search, tier), None
         else:
-            order, key = sql.date_order(sort), sort.replace("date", "date_earliest")
-        if key is not None and windows:
-            ids = self._page_in_windows(search, tier, key, windows, offset + limit)
+            order, window_order = sql.date_order(sort), sort
+        if window_order is not None and windows:
+            ids = self._page_in_windows(search, tier, window_order, windows, offset + limit)
             if ids is not None:
                 return ids[offset:]
         tail = f" ORDER BY {order} LIMIT %s OFFSET %s"
         return [row[0] for row in self._run(*matches.sql("e.document_id", tail, limit, offset))]
 
-    def _page_in_windows(self, search, tier, key: str, sizes, needed: int) -> list[int] | None:
-        """The first ``needed`` ids in the order of ``key`` ("-document_id", "date_earliest"
-        or "-date_earliest"), looked for among the newest, earliest or latest-dated
-        ``size`` documents, each window in the order its index gives. A page found inside
-        a window is the page of the whole result set; None if no window holds it."""
-        column, descending = key.lstrip("-"), key.startswith("-")
-        if column == "document_id":
-            order, farthest = "e.document_id DESC", 0
+    def _page_in_windows(self, search, tier, order: str, sizes, needed: int) -> list[int] | None:
+        """The first ``needed`` ids in this order (NEWEST, Sort.DATE or Sort.DATE_DESC),
+        looked for among the newest, earliest or latest-dated ``size`` documents, each
+        window in the order its index gives. A page found inside a window is the page of
+        the whole result set; None if no window holds it."""
+        descending = order.startswith("-")
+        if order == NEWEST:
+            column, by, farthest = "document_id", "e.document_id DESC", 0
         else:  # a date window holds dated documents only: an order the date index gives
-            order = sql.date_order(key.replace("_earliest", ""), dated_only=True)
+            column, by = "date_earliest", sql.date_order(order, dated_only=True)
             farthest = datetime.date.min if descending else datetime.date.max
         for size in sizes:
             edge, params = sql.boundary(column, size, descending=descending, farthest=farthest)
             window = self._window_matches(search, tier).where(
                 f"e.{column} {'>=' if descending else '<='} {edge}", *params
             )
-            rows = self._run(*window.sql("e.document_id", f" ORDER BY {order} LIMIT %s", needed))
+            rows = self._run(*window.sql("e.document_id", f" ORDER BY {by} LIMIT %s", needed))
             if len(rows) == needed:
                 return [row[0] for row in rows]
         return None

@@ -9,9 +9,6 @@ from dataclasses import dataclass, replace
 
 from archive.search.facets import FACET_PREFIXES as P
 
-# Column names of the tables read (Django's defaults for the archive app).
-DOCUMENT = "archive_document"
-
 
 def _agg(vendor: str, expr: str, sep: str = "' '") -> str:
     return f"group_concat({expr}, {sep})" if vendor == "sqlite" else f"string_agg({expr}, {sep})"

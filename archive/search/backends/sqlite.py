@@ -6,7 +6,6 @@ unicode61``. A search is one FTS5 MATCH expression, compiled from the parsed
 query with every reader's word quoted, so nothing the reader types is FTS syntax.
 """
 
-import datetime
 from collections import Counter
 from collections.abc import Sequence
 
@@ -108,10 +107,6 @@ def _years_split(search: Search) -> tuple[str, str] | None:
     return sure, f"({unsure}) NOT ({sure})"
 
 
-def _params(params: list) -> list:
-    return [p.isoformat() if isinstance(p, datetime.date) else p for p in params]
-
-
 class SQLiteBackend(SearchBackend):
     vendor = "sqlite"
 
@@ -157,11 +152,6 @@ class SQLiteBackend(SearchBackend):
 
     def _rank(self, search: Search, tier) -> str:
         return f"{RANK}, e.document_id"
-
-    def _run(self, statement: str, params: list) -> list[tuple]:
-        with connection.cursor() as cursor:
-            cursor.execute(statement, _params(params))
-            return cursor.fetchall()
 
     def bound(self, search: Search) -> tuple[int, bool] | None:
         """The FTS5 matches alone, counted cheaply: exact without dates, and an upper
@@ -259,21 +249,21 @@ class SQLiteBackend(SearchBackend):
             f"FROM {FTS} WHERE {FTS} MATCH %s AND rowid IN ({placeholders})",
             [start, end, start, end, start, end, match, *document_ids],
         )
-        snippets = {}
-        for document_id, title, body, summary in rows:
-            snippets[document_id] = Snippet(
-                title=title or "", body=body if start in (body or "") else summary or ""
-            )
-        return snippets
+        return {
+            document_id: Snippet(title or "", body if start in (body or "") else summary or "")
+            for document_id, title, body, summary in rows
+        }
 
     # ----- writing ------------------------------------------------------------------------
 
-    def _insert_sql(self, where: str) -> tuple[str, str]:
+    def _insert_sql(self, only: str = "") -> tuple[str, str]:
+        """The two INSERTs of the index rows: of every document, or ``only`` those."""
         entry = (
             "INSERT INTO archive_searchentry (document_id, date_earliest, date_latest, facets) "
             "SELECT d.id, d.date_earliest, d.date_latest, "
             f"dossier_keys({sql.facet_keys_sql('sqlite')}) "
-            f"FROM archive_document d WHERE d.status = 'published'{where}"
+            "FROM archive_document d WHERE d.status = 'published'"
+            + (f" AND {only}" if only else "")
         )
         body = (
             "coalesce((SELECT group_concat(dossier_html(x.body), char(10)) "
@@ -286,15 +276,15 @@ class SQLiteBackend(SearchBackend):
             f"SELECT d.id, dossier_plain(d.title), dossier_plain(d.summary), {body}, "
             f"dossier_plain({sql.names_sql('sqlite')}), e.facets, "
             "dossier_years(d.date_earliest, d.date_latest) "
-            f"FROM archive_document d JOIN archive_searchentry e ON e.document_id = d.id"
-            f"{where.replace(' AND', ' WHERE', 1)}"
+            "FROM archive_document d JOIN archive_searchentry e ON e.document_id = d.id"
+            + (f" WHERE {only}" if only else "")
         )
         return entry, fts
 
     def reindex(self, document_ids: Sequence[int]) -> None:
         ids = [int(i) for i in document_ids]
         placeholders = ", ".join(["%s"] * len(ids))
-        entry, fts = self._insert_sql(f" AND d.id IN ({placeholders})")
+        entry, fts = self._insert_sql(f"d.id IN ({placeholders})")
         with connection.cursor() as cursor:
             register_functions(cursor.connection)
             cursor.execute(f"DELETE FROM {FTS} WHERE rowid IN ({placeholders})", ids)
@@ -305,7 +295,7 @@ class SQLiteBackend(SearchBackend):
             cursor.execute(fts, ids)
 
     def rebuild(self) -> int:
-        entry, fts = self._insert_sql("")
+        entry, fts = self._insert_sql()
         with connection.cursor() as cursor:
             register_functions(cursor.connection)
             cursor.execute(f"DELETE FROM {FTS}")
