@@ -174,6 +174,25 @@ DOSSIER_SITE_NAME = os.environ.get("DOSSIER_SITE_NAME", "Dossier")
 # The site's address ("https://archive.example.org"), making links in emails absolute.
 DOSSIER_SITE_URL = os.environ.get("DOSSIER_SITE_URL", "").rstrip("/")
 
+# --- Search tuning (archive/search/; bench/README.md measures each against its budget) ----
+DOSSIER_SEARCH = {
+    # Result sets of at most this many matches are read whole in one pass: count, facet
+    # counts and every page. Larger ones have their facets counted on a sample of about
+    # FACET_SAMPLE matches, shown as estimates.
+    "READ_WHOLE_LIMIT": 5_000,
+    "FACET_SAMPLE": 2_500,
+    # Above this many matches relevance is tiered: title, summary or name matches ranked
+    # first, then the rest newest first.
+    "RANK_LIMIT": 5_000,
+    # PostgreSQL: when the words' candidates outnumber ESTIMATE_ABOVE, counts are scaled up
+    # from at most ESTIMATE_SAMPLE of the newest among the WINDOW newest documents, and
+    # pages by date or newest first are looked for in windows of WINDOW (then 8 times as
+    # many) documents first.
+    "ESTIMATE_ABOVE": 10_000,
+    "ESTIMATE_SAMPLE": 1_000,
+    "WINDOW": 5_000,
+}
+
 # --- Open standards: OAI-PMH (archive/oai/) ------------------------------------------------
 # OAI identifiers read "oai:<this>:<record ID>"; left blank, the request's host name.
 DOSSIER_OAI_REPOSITORY_IDENTIFIER = os.environ.get("DOSSIER_OAI_REPOSITORY_IDENTIFIER", "")

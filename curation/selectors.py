@@ -10,7 +10,7 @@ from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.text import capfirst
 
-from archive.models import Document, Translation
+from archive.models import Translation
 from curation.models import HISTORY_M2M_FIELDS, ReviewEntry
 
 State = Translation.State
@@ -128,7 +128,3 @@ def recent_activity(limit: int = 50) -> list[Activity]:
     streams = [_activity_of(model, limit) for model in HISTORY_M2M_FIELDS]
     merged = merge(*streams, key=lambda a: a.when, reverse=True)
     return list(islice(merged, limit))
-
-
-def scheduled_documents() -> QuerySet[Document]:
-    return Document.objects.filter(publish_at__isnull=False).order_by("publish_at")

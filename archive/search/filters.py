@@ -3,6 +3,7 @@ builds a ``Search`` from them; a parameter it cannot use is a form error, which 
 page shows as a message."""
 
 import re
+from dataclasses import replace
 
 import django_filters
 from django import forms
@@ -10,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from archive.dates import parse_historical_date
-from archive.search.backends import Search, Sort
+from archive.search.backends import FacetFilter, Search, Sort
 from archive.search.facets import FACETS
 from archive.search.query import QueryError, parse_query
 
@@ -92,7 +93,7 @@ class FacetChoiceField(forms.ModelMultipleChoiceField):
             raise
 
 
-class FacetFilter(django_filters.ModelMultipleChoiceFilter):
+class FacetChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = FacetChoiceField
 
 
@@ -119,7 +120,7 @@ class DocumentFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for facet in FACETS:
-            self.filters[facet.param] = FacetFilter(
+            self.filters[facet.param] = FacetChoiceFilter(
                 field_name=facet.param,
                 queryset=facet.queryset(),
                 to_field_name=facet.slug_field,
@@ -155,12 +156,16 @@ class DocumentFilter(django_filters.FilterSet):
     def filter_queryset(self, search: Search) -> Search:
         """Build the Search (django-filter's queryset here is a ``Search``)."""
         data = self.form.cleaned_data
-        search = search.with_query(data.get("q")).with_sort(data.get("sort"))
-        search = search.with_dates(data.get("date_from"), data.get("date_to"))
-        for facet in FACETS:
-            chosen = self._chosen(facet)
-            search = search.with_facet(
-                [facet.key(obj) for obj in chosen],
-                match_all=data.get(f"{facet.param}_match") == "all",
-            )
-        return search
+        facets = (
+            FacetFilter(tuple(map(facet.key, chosen)), data.get(f"{facet.param}_match") == "all")
+            for facet in FACETS
+            if (chosen := self._chosen(facet))
+        )
+        return replace(
+            search,
+            query=data.get("q"),
+            facets=tuple(facets),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            sort=data.get("sort") or Sort.RELEVANCE,
+        )

@@ -5,13 +5,11 @@ returns an expression correlated with the outer ``archive_document d``.
 """
 
 import datetime
+from dataclasses import dataclass, replace
 
 from archive.models import Document
 from archive.search.facets import FACET_PREFIXES as P
 from archive.search.facets import FACETS
-
-# Column names of the tables read (Django's defaults for the archive app).
-DOCUMENT = "archive_document"
 
 
 def _agg(vendor: str, expr: str, sep: str = "' '") -> str:
@@ -102,15 +100,53 @@ def names_sql(vendor: str) -> str:
     )
 
 
-def count_statement(clause: str, params: list, at_most: int | None) -> tuple[str, list]:
-    """Counting the rows of a FROM/WHERE clause, stopping at ``at_most`` if given."""
-    if at_most is None:
-        return "SELECT count(*)" + clause, params
-    return f"SELECT count(*) FROM (SELECT 1{clause} LIMIT %s) capped", [*params, at_most]
+@dataclass(frozen=True)
+class Select:
+    """A SELECT built up from parts, each with its own parameters, so a statement is
+    extended by adding parts, never by editing SQL text.
+
+    ``checks`` are written after ``conditions``: of conditions equally cheap to the
+    planner, PostgreSQL checks them in the order written, and a check (reading a
+    row's tsvector or an FTS5 match) is the costly kind. ``ids``: the column of the
+    document id the source reads first (FTS5 orders and seeks by its rowid).
+    """
+
+    source: str
+    source_params: tuple = ()
+    conditions: tuple[tuple[str, tuple], ...] = ()
+    checks: tuple[tuple[str, tuple], ...] = ()
+    ids: str = "e.document_id"
+
+    def join(self, sql: str, *params) -> "Select":
+        return replace(
+            self, source=f"{self.source}{sql}", source_params=(*self.source_params, *params)
+        )
+
+    def where(self, sql: str | None, *params) -> "Select":
+        if not sql:
+            return self
+        return replace(self, conditions=(*self.conditions, (sql, params)))
+
+    def check(self, sql: str, *params) -> "Select":
+        return replace(self, checks=(*self.checks, (sql, params)))
+
+    def sql(self, columns: str, tail: str = "", *tail_params, column_params=()) -> tuple[str, list]:
+        parts = (*self.conditions, *self.checks)
+        where = " WHERE " + " AND ".join(sql for sql, _ in parts) if parts else ""
+        params = [*column_params, *self.source_params, *(p for _, ps in parts for p in ps)]
+        return f"SELECT {columns} FROM {self.source}{where}{tail}", [*params, *tail_params]
+
+    def count(self, at_most: int | None = None) -> tuple[str, list]:
+        """Counting the rows, stopping at ``at_most`` if given."""
+        if at_most is None:
+            return self.sql("count(*)")
+        statement, params = self.sql("1", " LIMIT %s", at_most)
+        return f"SELECT count(*) FROM ({statement}) capped", params
 
 
-def date_conditions(search, alias: str = "e", *, indexable: bool = True) -> tuple[list[str], list]:
-    """Overlap of the document's [earliest, latest] with the searched range.
+def date_conditions(search, *, indexable: bool = True) -> tuple[str | None, list]:
+    """Overlap of the document's [earliest, latest] with the searched range (None
+    without one), with its params.
 
     An open end (a date such as "../1950") reaches indefinitely; undated documents
     never match a date filter. ``indexable=False`` writes an open end as the farthest
@@ -118,30 +154,38 @@ def date_conditions(search, alias: str = "e", *, indexable: bool = True) -> tupl
     words an index finds, checking the dates of those rows beats intersecting them
     with the half of the archive dated before (or after) a bound.
     """
-    where, params = [], []
     if search.date_from is None and search.date_to is None:
-        return where, params
-    where.append(f"({alias}.date_earliest IS NOT NULL OR {alias}.date_latest IS NOT NULL)")
-    if search.date_from is not None:
-        where.append(
-            f"({alias}.date_latest IS NULL OR {alias}.date_latest >= %s)"
-            if indexable
-            else f"coalesce({alias}.date_latest, '{datetime.date.max}') >= %s"
-        )
-        params.append(search.date_from)
-    if search.date_to is not None:
-        where.append(
-            f"({alias}.date_earliest IS NULL OR {alias}.date_earliest <= %s)"
-            if indexable
-            else f"coalesce({alias}.date_earliest, '{datetime.date.min}') <= %s"
-        )
-        params.append(search.date_to)
-    return where, params
+        return None, []
+    where, params = ["(e.date_earliest IS NOT NULL OR e.date_latest IS NOT NULL)"], []
+    for bound, column, op, farthest in (
+        (search.date_from, "e.date_latest", ">=", datetime.date.max),
+        (search.date_to, "e.date_earliest", "<=", datetime.date.min),
+    ):
+        if bound is not None:
+            where.append(
+                f"({column} IS NULL OR {column} {op} %s)"
+                if indexable
+                else f"coalesce({column}, '{farthest}') {op} %s"
+            )
+            params.append(bound)
+    return " AND ".join(where), params
 
 
-def date_order(sort: str, alias: str = "e", *, dated_only: bool = False) -> str:
+def date_order(sort: str, *, dated_only: bool = False) -> str:
     """Undated documents last, in either direction. ``dated_only``: for rows known to
     be dated, an order the date index gives (so a LIMIT stops the scan early)."""
     direction = "DESC" if sort.startswith("-") else "ASC"
-    order = f"{alias}.date_earliest {direction}, {alias}.document_id {direction}"
-    return order if dated_only else f"{alias}.date_earliest IS NULL, {order}"
+    order = f"e.date_earliest {direction}, e.document_id {direction}"
+    return order if dated_only else f"e.date_earliest IS NULL, {order}"
+
+
+def boundary(column: str, size: int, *, descending: bool, farthest=None) -> tuple[str, list]:
+    """SQL for the value of ``column`` at rank ``size`` in that order; with fewer rows,
+    ``farthest`` (NULL if not given)."""
+    sql = (
+        f"(SELECT {column} FROM archive_searchentry WHERE {column} IS NOT NULL "
+        f"ORDER BY {column} {'DESC' if descending else 'ASC'} LIMIT 1 OFFSET %s)"
+    )
+    if farthest is None:
+        return sql, [size - 1]
+    return f"coalesce({sql}, %s)", [size - 1, farthest]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from archive.search.engine import SearchResults
+from archive.search.engine import SearchPlan
 from archive.search.facets import FACETS_BY_PARAM
 from tests.factories import (
     AgentFactory,
@@ -153,8 +153,8 @@ def test_dates_match_when_the_ranges_overlap(make_document, settings, date_from,
     assert sorted(found(**params)) == sorted(titles)
     # Counted, not read whole (SQLite: years inside the range by FTS5 alone, the rest
     # checked), then paged: the same documents.
-    settings.DOSSIER_SEARCH_FACET_EXACT_LIMIT = 0
-    assert SearchResults(search_for(**params)).count() == len(titles)
+    settings.DOSSIER_SEARCH = {**settings.DOSSIER_SEARCH, "READ_WHOLE_LIMIT": 0}
+    assert SearchPlan(search_for(**params)).count() == len(titles)
     assert sorted(found(**params)) == sorted(titles)
     assert sorted(found("", sort="date", **params)) == sorted(titles)
 
