@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from archive.search.index import segment_cjk
+from archive.search.text import segment_cjk
 
 MAX_QUERY_LENGTH = 500
 MAX_TERMS = 32

@@ -150,7 +150,7 @@ class Tally:
 
 @dataclass
 class Snippet:
-    """Text with highlight markers (index.MARK_START/MARK_END), not yet escaped."""
+    """Text with highlight markers (archive.search.text.MARK_START/MARK_END), not yet escaped."""
 
     title: str = ""
     body: str = ""

@@ -29,7 +29,7 @@ from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 from django.db.models.sql import Query
 
-from archive.search import index
+from archive.search import text as indexed
 from archive.search.backends import sql
 from archive.search.backends.base import (
     HEAD,
@@ -54,7 +54,7 @@ HEADLINE_TEXT = 6000
 CJK_HEADLINE_TEXT, CJK_LEAD = 600, 90
 
 
-_CJK_WORDS = re.compile(f"[{index.CJK_RANGES}]( [{index.CJK_RANGES}])+")
+_CJK_WORDS = re.compile(f"[{indexed.CJK_RANGES}]( [{indexed.CJK_RANGES}])+")
 
 
 def cjk_pairs(text: str) -> str | None:
@@ -82,7 +82,7 @@ def query_configs() -> tuple[str, ...]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT code FROM archive_language")
         codes = [row[0] for row in cursor.fetchall()]
-    return tuple(sorted({"simple", index.ARCHIVE_CONFIG} | {index.pg_config(c) for c in codes}))
+    return tuple(sorted({"simple", indexed.ARCHIVE_CONFIG} | {indexed.pg_config(c) for c in codes}))
 
 
 def _sql(expression) -> tuple[str, list]:
@@ -95,7 +95,7 @@ def _config_case(column: str) -> str:
     """SQL choosing the regconfig for a language code column."""
     whens = " ".join(
         f"WHEN '{code}' THEN '{config}'::regconfig"
-        for code, config in sorted(index.LANGUAGE_CONFIGS.items())
+        for code, config in sorted(indexed.LANGUAGE_CONFIGS.items())
     )
     return f"(CASE split_part(lower({column}), '-', 1) {whens} ELSE 'simple'::regconfig END)"
 
@@ -255,12 +255,12 @@ class PostgresBackend(SearchBackend):
             at = "strpos(e.body_text, btrim(dossier_plain(%s)))"
             excerpt = f"substr(e.body_text, greatest(1, {at} - {CJK_LEAD}), {CJK_HEADLINE_TEXT})"
             excerpt_params = [cjk.replace(" ", "")]
-        marks = {"start_sel": index.MARK_START, "stop_sel": index.MARK_END}
+        marks = {"start_sel": indexed.MARK_START, "stop_sel": indexed.MARK_END}
         whole = {"highlight_all": True, **marks}
         fragments = {"max_fragments": 2, "max_words": 30, "min_words": 12, "short_word": 2}
         headlines = [
             SearchHeadline(
-                RawSQL(text, params), RawSQL("sq.q", []), config=index.ARCHIVE_CONFIG, **options
+                RawSQL(text, params), RawSQL("sq.q", []), config=indexed.ARCHIVE_CONFIG, **options
             )
             for text, params, options in [
                 ("dossier_plain(d.title)", [], whole),
@@ -279,7 +279,7 @@ class PostgresBackend(SearchBackend):
                 column_params=[p for _, params in columns for p in params],
             )
         )
-        start = index.MARK_START
+        start = indexed.MARK_START
         return {
             document_id: Snippet(title=title, body=body if start in (body or "") else summary)
             for document_id, title, body, summary in rows
@@ -289,7 +289,7 @@ class PostgresBackend(SearchBackend):
 
     def _insert_sql(self, where: str) -> str:
         config = _config_case("l.code")
-        archive = index.ARCHIVE_CONFIG
+        archive = indexed.ARCHIVE_CONFIG
         return (
             "INSERT INTO archive_searchentry "
             "(document_id, date_earliest, date_latest, facets, body_text, head_vector, vector) "

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from django.db import connection
 
-from archive.search import index
+from archive.search import text as indexed
 from archive.search.backends import sql
 from archive.search.backends.base import HEAD, REST, Search, SearchBackend, Snippet, Sort
 from archive.search.backends.sql import Select
@@ -52,8 +52,8 @@ def _keys(text: str | None) -> str:
 
 def register_functions(raw_connection) -> None:
     """Python functions the indexing SQL calls: the same text preparation as everywhere."""
-    raw_connection.create_function("dossier_html", 1, index.html_text, deterministic=True)
-    raw_connection.create_function("dossier_plain", 1, index.plain_text, deterministic=True)
+    raw_connection.create_function("dossier_html", 1, indexed.html_text, deterministic=True)
+    raw_connection.create_function("dossier_plain", 1, indexed.plain_text, deterministic=True)
     raw_connection.create_function("dossier_keys", 1, _keys, deterministic=True)
     raw_connection.create_function("dossier_years", 2, _years, deterministic=True)
 
@@ -241,7 +241,7 @@ class SQLiteBackend(SearchBackend):
         # expression (year and facet keys) would be looked for in their texts too.
         match = _words(search, TEXT_COLUMNS)
         placeholders = ", ".join(["%s"] * len(document_ids))
-        start, end = index.MARK_START, index.MARK_END
+        start, end = indexed.MARK_START, indexed.MARK_END
         rows = self._run(
             f"SELECT rowid, highlight({FTS}, 0, %s, %s), "
             f"snippet({FTS}, 2, %s, %s, '…', {SNIPPET_TOKENS}), "

@@ -1,9 +1,9 @@
 """Highlighted excerpts (archive.search.snippets): the database's markers become <mark>,
 and nothing else from the database reaches the page as HTML."""
 
-from archive.search.index import MARK_END as E
-from archive.search.index import MARK_START as S
 from archive.search.snippets import has_highlight, highlight
+from archive.search.text import MARK_END as E
+from archive.search.text import MARK_START as S
 
 
 def test_markers_become_mark_elements():
