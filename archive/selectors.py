@@ -34,6 +34,7 @@ from archive.models import (
     Topic,
     Transcript,
     Translation,
+    TranslationVersion,
     Translator,
 )
 
@@ -118,7 +119,23 @@ def document_record(record_id: int, *, any_status: bool = False) -> DocumentReco
                 .prefetch_related(
                     Prefetch(
                         "approved_translators", queryset=Translator.objects.only("name", "slug")
-                    )
+                    ),
+                    # The version history: numbers and dates only, texts stay on their pages.
+                    Prefetch(
+                        "versions",
+                        queryset=TranslationVersion.objects.current()
+                        .select_related("language")
+                        .only(
+                            "translation_id",
+                            "number",
+                            "approved_at",
+                            "credit",
+                            "language__code",
+                            "language__name",
+                        )
+                        .order_by("number"),
+                        to_attr="public_versions",
+                    ),
                 ),
                 to_attr="public_translations",
             ),

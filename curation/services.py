@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from archive import versions
 from archive.models import Document, Translation
 from curation import notifications
 from curation.models import ReviewEntry
@@ -147,6 +148,7 @@ def translation_approve(
     current.approved_at = timezone.now()
     _with_approved_credit(current, keep=True)
     _save(current, user=editor, reason=_("Approved"))
+    versions.record_approved_version(current)
     entry = _log(
         current, action=ReviewEntry.Action.APPROVED, before=before, user=editor, comment=comment
     )
@@ -200,6 +202,7 @@ def translation_withdraw(
     if current.state == State.APPROVED:
         current.state = State.DRAFT
     _save(current, user=editor, reason=_("Withdrawn: %(reason)s") % {"reason": reason.strip()})
+    versions.withdraw_versions(current, reason=reason.strip())
     _log(
         current,
         action=ReviewEntry.Action.WITHDRAWN,

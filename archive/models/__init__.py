@@ -3,6 +3,7 @@ from archive.search.models import SearchEntry
 from .collections import Collection
 from .documents import Document, Provenance, Scan, Transcript, Translation, next_record_id
 from .people import Funder, Translator
+from .versions import TranslationVersion
 from .vocabularies import (
     Agent,
     Classification,
@@ -31,6 +32,7 @@ __all__ = [
     "Topic",
     "Transcript",
     "Translation",
+    "TranslationVersion",
     "Translator",
     "next_record_id",
 ]
