@@ -7,6 +7,7 @@ class ArchiveConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from archive import staleness
         from archive.iiif import signals as iiif_signals
         from archive.oai import signals as oai_signals
         from archive.search import signals
@@ -14,3 +15,4 @@ class ArchiveConfig(AppConfig):
         signals.connect()
         oai_signals.connect()
         iiif_signals.connect()
+        staleness.connect()

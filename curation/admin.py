@@ -32,6 +32,7 @@ from archive.models import (
 )
 from archive.richtext import RichTextField, sanitize_html
 from curation import resources, services
+from curation.admin_filters import DocumentOriginalCorrectedFilter, OriginalCorrectedFilter
 from curation.autocomplete import KnownChoicesAdmin
 from curation.forms import (
     TOKEN,
@@ -425,6 +426,7 @@ class DocumentAdmin(DeskImportExportMixin, KnownChoicesAdmin, DeskAdmin):
         "collections",
         "funders",
         "provenance__repository",
+        DocumentOriginalCorrectedFilter,
     ]
     list_select_related = ["document_type"]
     search_fields = [
@@ -636,7 +638,7 @@ class TranslationAdmin(DeskAdmin):
     formfield_overrides = RICH_TEXT_EDITOR
     list_display = ["document", "language", "state", "credit_line", "updated_at"]
     list_select_related = ["document", "language"]
-    list_filter = ["state", "language"]
+    list_filter = ["state", "language", OriginalCorrectedFilter]
     search_fields = ["document__title", "body", "translators__name", "credit_line"]
     autocomplete_fields = ["document", "language", "translators"]
     fields = [

@@ -146,6 +146,8 @@ def translation_approve(
     current.state = State.APPROVED
     current.approved_body = current.body
     current.approved_at = timezone.now()
+    # The text just read was read against the original as it is now.
+    current.original_checked_at, current.original_changed_at = current.approved_at, None
     _with_approved_credit(current, keep=True)
     _save(current, user=editor, reason=_("Approved"))
     versions.record_approved_version(current)

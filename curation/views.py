@@ -47,6 +47,7 @@ def review_queue(request):
             "can_review": can_review,
             "queue": list(selectors.review_queue()) if can_review else [],
             "sent_back": list(selectors.sent_back_to(request.user)),
+            "stale_count": Translation.objects.filter(original_changed_at__isnull=False).count(),
         },
     )
 

@@ -535,6 +535,16 @@ class Translation(TimeStamped):
         related_name="approved_translations",
     )
 
+    # Stale-translation detection (archive/staleness.py): when the approved text was last
+    # checked against the original (approval, or an editor's confirmation), and when a
+    # transcript of the document was corrected after that; empty while nothing changed.
+    original_checked_at = models.DateTimeField(
+        _("checked against the original"), null=True, blank=True, editable=False
+    )
+    original_changed_at = models.DateTimeField(
+        _("original corrected since"), null=True, blank=True, editable=False, db_index=True
+    )
+
     objects = TranslationQuerySet.as_manager()
 
     class Meta:
@@ -548,6 +558,11 @@ class Translation(TimeStamped):
     @property
     def is_public(self) -> bool:
         return bool(self.approved_body)
+
+    @property
+    def is_stale(self) -> bool:
+        """The original was corrected after the approved text was checked against it."""
+        return self.original_changed_at is not None
 
     def credit(self) -> str:
         """The credit line, or one made from the translators' names (of the working copy;
