@@ -3,7 +3,7 @@ from django.urls import path
 
 from archive import feeds, sitemaps
 from archive.iiif import views as iiif
-from archive.views import browse, collections, documents, home, versions
+from archive.views import browse, collections, declassification, documents, home, versions
 
 app_name = "archive"
 
@@ -66,6 +66,12 @@ urlpatterns = [
     path("funders/<slug:slug>/", browse.funder_detail, name="funder_detail"),
     path("repositories/", browse.repository_list, name="repository_list"),
     path("repositories/<slug:slug>/", browse.repository_detail, name="repository_detail"),
+    path("declassified-by/", declassification.authority_list, name="declassifier_list"),
+    path(
+        "declassified-by/<slug:slug>/",
+        declassification.authority_detail,
+        name="declassifier_detail",
+    ),
     path("years/", browse.year_list, name="year_list"),
     path("years/<int:year>/", browse.year_detail, name="year_detail"),
     # Open standards: Atom feeds, sitemaps, robots.txt (OAI-PMH is at /oai/).

@@ -16,6 +16,7 @@ from archive.models import (
     Agent,
     Classification,
     Collection,
+    DeclassifyingAuthority,
     Document,
     DocumentType,
     Funder,
@@ -250,6 +251,13 @@ class RepositoryAdmin(DeskImportExportMixin, AuthorityAdmin):
     search_fields = ["name", "location"]
 
 
+@admin.register(DeclassifyingAuthority)
+class DeclassifyingAuthorityAdmin(DeskImportExportMixin, AuthorityAdmin):
+    resource_classes = [resources.DeclassifyingAuthorityResource]
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+
+
 @admin.register(Translator)
 class TranslatorAdmin(DeskImportExportMixin, AuthorityAdmin):
     resource_classes = [resources.TranslatorResource]
@@ -318,10 +326,10 @@ class ProvenanceInline(KnownChoicesAdmin, admin.StackedInline):
     extra = 1
     max_num = 1
     can_delete = False
-    autocomplete_fields = ["repository"]
+    autocomplete_fields = ["repository", "declassified_by"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("repository")
+        return super().get_queryset(request).select_related("repository", "declassified_by")
 
 
 class ScanInline(admin.TabularInline):
@@ -604,9 +612,14 @@ class DocumentAdmin(DeskImportExportMixin, KnownChoicesAdmin, DeskAdmin):
 class ProvenanceAdmin(DeskAdmin):
     list_display = ["document", "repository", "archival_reference"]
     list_select_related = ["document", "repository"]
-    list_filter = ["repository"]
-    search_fields = ["document__title", "archival_reference", "published_source"]
-    autocomplete_fields = ["document", "repository"]
+    list_filter = ["repository", "declassified_by"]
+    search_fields = [
+        "document__title",
+        "archival_reference",
+        "published_source",
+        "declassification_case",
+    ]
+    autocomplete_fields = ["document", "repository", "declassified_by"]
 
 
 @admin.register(Scan)

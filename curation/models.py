@@ -217,6 +217,7 @@ HISTORY_M2M_FIELDS: dict[type[models.Model], list[str]] = {
     archive.Place: [],
     archive.Topic: [],
     archive.Repository: [],
+    archive.DeclassifyingAuthority: [],
     archive.Translator: ["working_languages"],
     archive.Funder: [],
     archive.Language: [],

@@ -20,6 +20,7 @@ from archive.models import (
     Agent,
     Classification,
     Collection,
+    DeclassifyingAuthority,
     Document,
     DocumentType,
     Funder,
@@ -350,6 +351,7 @@ RightsStatementResource = _authority(RightsStatement, ("text", "url"))
 TopicResource = _authority(Topic, ("description",))
 AgentResource = _authority(Agent, ("kind", "description"))
 RepositoryResource = _authority(Repository, ("location", "url", "description"))
+DeclassifyingAuthorityResource = _authority(DeclassifyingAuthority, ("description",))
 FunderResource = _authority(Funder, ("credit_line", "url"))
 
 
@@ -422,6 +424,7 @@ RESOURCES: dict[str, type[resources.Resource]] = {
     "translators": TranslatorResource,
     "funders": FunderResource,
     "repositories": RepositoryResource,
+    "declassifying-authorities": DeclassifyingAuthorityResource,
     "languages": LanguageResource,
     "classifications": ClassificationResource,
     "document-types": DocumentTypeResource,

@@ -7,6 +7,7 @@ from .versions import TranslationVersion
 from .vocabularies import (
     Agent,
     Classification,
+    DeclassifyingAuthority,
     DocumentType,
     Language,
     Place,
@@ -19,6 +20,7 @@ __all__ = [
     "Agent",
     "Classification",
     "Collection",
+    "DeclassifyingAuthority",
     "Document",
     "DocumentType",
     "Funder",

@@ -153,3 +153,15 @@ class Repository(Authority):
     class Meta(Authority.Meta):
         verbose_name = _("repository")
         verbose_name_plural = _("repositories")
+
+
+class DeclassifyingAuthority(Authority):
+    """A body that reviewed and released records ("US Department of State", "PRC Foreign
+    Ministry"): the declassification a document's provenance records."""
+
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta(Authority.Meta):
+        verbose_name = _("declassifying authority")
+        verbose_name_plural = _("declassifying authorities")

@@ -35,7 +35,11 @@ FACET_PREFIXES = {
     "type": "ty",
     "classification": "cl",
     "creator": "cr",
+    "declassified_by": "da",
 }
+# Not a facet: "dy" + the year a document was declassified, for the declassification date
+# range filter (filters.py), which matches any year in the range.
+DECLASSIFIED_YEAR_PREFIX = "dy"
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,7 @@ FACETS = (
     Facet("funder", _("Funder"), "Funder"),
     Facet("repository", _("Repository"), "Repository"),
     Facet("classification", _("Classification"), "Classification"),
+    Facet("declassified_by", _("Declassified by"), "DeclassifyingAuthority"),
 )
 FACETS_BY_PARAM = {facet.param: facet for facet in FACETS}
 

@@ -17,7 +17,16 @@
     { label: "Quote", command: "formatBlock", value: "blockquote" },
     { label: "Link", command: "createLink", prompt: "Link address (https://…)" },
     { label: "Remove link", command: "unlink" },
+    // A redaction in the original, kept as <span data-redacted="…">[redacted: …]</span>.
+    { label: "Redaction", redaction: true, prompt: "How much is redacted? (e.g. 2 lines)" },
   ];
+
+  function redactionHTML(extent) {
+    const span = document.createElement("span");
+    span.dataset.redacted = extent;
+    span.textContent = extent ? `[redacted: ${extent}]` : "[redacted]";
+    return span.outerHTML + "\u00a0";
+  }
 
   function enhance(textarea) {
     if (textarea.dataset.richtextReady) return;
@@ -51,6 +60,13 @@
       button.addEventListener("click", function () {
         editor.focus();
         let value = spec.value || null;
+        if (spec.redaction) {
+          const extent = window.prompt(spec.prompt, "");
+          if (extent === null) return;
+          document.execCommand("insertHTML", false, redactionHTML(extent.trim()));
+          sync();
+          return;
+        }
         if (spec.prompt) {
           value = window.prompt(spec.prompt, "https://");
           if (!value) return;

@@ -6,6 +6,7 @@ returns an expression correlated with the outer ``archive_document d``.
 
 import datetime
 
+from archive.search.facets import DECLASSIFIED_YEAR_PREFIX
 from archive.search.facets import FACET_PREFIXES as P
 
 # Column names of the tables read (Django's defaults for the archive app).
@@ -18,6 +19,11 @@ def _agg(vendor: str, expr: str, sep: str = "' '") -> str:
 
 def _sub(vendor: str, expr: str, rest: str) -> str:
     return f"coalesce((SELECT {_agg(vendor, expr)} {rest}), '')"
+
+
+def _year(vendor: str, column: str) -> str:
+    # SQLite keeps dates as "YYYY-MM-DD" text (and "%" would clash with query parameters).
+    return f"substr({column}, 1, 4)" if vendor == "sqlite" else f"to_char({column}, 'YYYY')"
 
 
 def facet_keys_sql(vendor: str) -> str:
@@ -70,6 +76,18 @@ def facet_keys_sql(vendor: str) -> str:
             f"'{P['translator']}' || tt.translator_id",
             "FROM archive_translation x JOIN archive_translation_approved_translators tt "
             "ON tt.translation_id = x.id WHERE x.document_id = d.id AND x.approved_body <> ''",
+        ),
+        _sub(
+            vendor,
+            f"'{P['declassified_by']}' || x.declassified_by_id",
+            "FROM archive_provenance x WHERE x.document_id = d.id "
+            "AND x.declassified_by_id IS NOT NULL",
+        ),
+        _sub(
+            vendor,
+            f"'{DECLASSIFIED_YEAR_PREFIX}' || {_year(vendor, 'x.declassified_on')}",
+            "FROM archive_provenance x WHERE x.document_id = d.id "
+            "AND x.declassified_on IS NOT NULL",
         ),
         f"coalesce('{P['type']}' || d.document_type_id, '')",
         f"coalesce('{P['classification']}' || d.classification_id, '')",
