@@ -21,11 +21,27 @@
     { label: "Redaction", redaction: true, prompt: "How much is redacted? (e.g. 2 lines)" },
   ];
 
-  function redactionHTML(extent) {
+  // Inserted through the DOM, not execCommand("insertHTML"): Chromium would add inline
+  // styles to it, which the site's Content-Security-Policy refuses.
+  function insertRedaction(editor, extent) {
     const span = document.createElement("span");
     span.dataset.redacted = extent;
     span.textContent = extent ? `[redacted: ${extent}]` : "[redacted]";
-    return span.outerHTML + "\u00a0";
+    const after = document.createTextNode("\u00a0");
+    const selection = window.getSelection();
+    let range = selection.rangeCount ? selection.getRangeAt(0) : null;
+    if (!range || !editor.contains(range.commonAncestorContainer)) {
+      range = document.createRange();
+      range.selectNodeContents(editor.lastElementChild || editor);
+      range.collapse(false);
+    }
+    range.deleteContents();
+    range.insertNode(after);
+    range.insertNode(span);
+    range.setStartAfter(after);
+    range.collapse(true);
+    selection.removeAllRanges();
+    selection.addRange(range);
   }
 
   function enhance(textarea) {
@@ -63,7 +79,7 @@
         if (spec.redaction) {
           const extent = window.prompt(spec.prompt, "");
           if (extent === null) return;
-          document.execCommand("insertHTML", false, redactionHTML(extent.trim()));
+          insertRedaction(editor, extent.trim());
           sync();
           return;
         }
