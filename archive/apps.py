@@ -7,8 +7,10 @@ class ArchiveConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from archive import staleness
         from archive.iiif import signals as iiif_signals
         from archive.oai import signals as oai_signals
 
         oai_signals.connect()
         iiif_signals.connect()
+        staleness.connect()

@@ -4,6 +4,7 @@ managers, `citation_*`/Dublin Core meta tags for Zotero's connector, and schema.
 Everything is built from a `selectors.DocumentRecord`, so citing costs no query of its own.
 """
 
+import datetime
 import json
 import re
 from dataclasses import dataclass
@@ -28,10 +29,45 @@ def _sentence(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class CitedVersion:
+    """An approved translation version a citation names, with its own permalink."""
+
+    language: str
+    number: int
+    approved_on: datetime.date
+    url: str
+    credit: str = ""
+
+    @property
+    def label(self) -> str:
+        day = self.approved_on
+        return (
+            f"{self.language} translation, version {self.number}, "
+            f"approved {day.day} {day:%B} {day.year}"
+        )
+
+
+@dataclass(frozen=True)
 class Citation:
     record: DocumentRecord
     permalink: str
     archive_name: str
+    # The versions read: on a version page the one shown (and `permalink` is its URL), on
+    # the document page the current version of each translation.
+    versions: tuple[CitedVersion, ...] = ()
+
+    @property
+    def version(self) -> CitedVersion | None:
+        """The version this citation is *of* (a version page's), if any."""
+        if len(self.versions) == 1 and self.versions[0].url == self.permalink:
+            return self.versions[0]
+        return None
+
+    def _version_sentences(self) -> list[str]:
+        return [
+            version.label if version.url == self.permalink else f"{version.label}, {version.url}"
+            for version in self.versions
+        ]
 
     @property
     def document(self):
@@ -49,6 +85,8 @@ class Citation:
 
     @cached_property
     def credits(self) -> list[str]:
+        if self.versions:  # the credits of the texts cited, which later versions may change
+            return [version.credit for version in self.versions if version.credit]
         return [t.approved_credit for t in self.record.translations if t.approved_credit]
 
     @cached_property
@@ -82,6 +120,7 @@ class Citation:
         note += "."
         if not self.translation_source:
             note += "".join(f" {_sentence(credit)}" for credit in self.credits)
+        note += "".join(f" {_sentence(sentence)}" for sentence in self._version_sentences())
         return f"{note} {self.permalink}"
 
     # Reference-manager formats ------------------------------------------------------------
@@ -107,6 +146,7 @@ class Citation:
         notes += self.credits
         if self.translation_source:
             notes.append(f"Translation from {self.translation_source}")
+        notes += self._version_sentences()
         return notes
 
     def csl(self) -> dict:
@@ -140,6 +180,8 @@ class Citation:
             item["language"] = self.record.languages[0].code
         if self._notes():
             item["note"] = "\n".join(self._notes())
+        if self.version:
+            item["version"] = str(self.version.number)
         return item
 
     def csl_json(self) -> str:
@@ -164,6 +206,8 @@ class Citation:
         if self.source:
             lines.append(("AV", self.source))
         lines.append(("AN", str(document.record_id)))
+        if self.version:
+            lines.append(("ET", self.version.label))
         lines += [("LA", language.name) for language in self.record.languages]
         lines += [("KW", term.name) for term in [*self.record.topics, *self.record.places]]
         lines += [("N1", note) for note in self._notes()]
@@ -194,6 +238,8 @@ class Citation:
             fields.append(("abstract", _bibtex_escape(_one_line(document.summary))))
         if document.document_type:
             fields.append(("type", _bibtex_escape(document.document_type.name)))
+        if self.version:
+            fields.append(("version", _bibtex_escape(self.version.label)))
         fields.append(("url", self.permalink.replace("}", "%7D").replace("{", "%7B")))
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
         return f"@misc{{{self.filename},\n{body}\n}}\n"
@@ -233,6 +279,11 @@ class Citation:
             tags.append(("DC.description", _one_line(document.summary)))
         if document.rights_statement:
             tags.append(("DC.rights", document.rights_statement.name))
+        if self.version:
+            tags += [
+                ("citation_online_date", f"{self.version.approved_on:%Y/%m/%d}"),
+                ("DCTERMS.modified", self.version.approved_on.isoformat()),
+            ]
         return tags
 
     def json_ld(self, *, page_url: str, scan_urls: list[str] = ()) -> dict:
@@ -298,6 +349,9 @@ class Citation:
         ]
         if translations:
             data["workTranslation"] = translations
+        if self.version:
+            data["version"] = str(self.version.number)
+            data["dateModified"] = self.version.approved_on.isoformat()
         if scan_urls:
             data["associatedMedia"] = [
                 {"@type": "MediaObject", "contentUrl": url} for url in scan_urls

@@ -173,6 +173,8 @@ DOSSIER_ARCHIVE_NAME = os.environ.get(
 DOSSIER_SITE_NAME = os.environ.get("DOSSIER_SITE_NAME", "Dossier")
 # The site's address ("https://archive.example.org"), making links in emails absolute.
 DOSSIER_SITE_URL = os.environ.get("DOSSIER_SITE_URL", "").rstrip("/")
+# Tell readers when an original was corrected after its translation was approved.
+DOSSIER_STALE_TRANSLATION_NOTICE = env_bool("DOSSIER_STALE_TRANSLATION_NOTICE", True)
 
 # --- Search tuning (archive/search/; bench/README.md measures each against its budget) ----
 DOSSIER_SEARCH = {

@@ -18,6 +18,7 @@ from archive.models import (
     Agent,
     Classification,
     Collection,
+    DeclassifyingAuthority,
     Document,
     DocumentType,
     Funder,
@@ -34,6 +35,7 @@ from archive.models import (
 )
 from archive.richtext import RichTextField, sanitize_html
 from curation import resources, services
+from curation.admin_filters import DocumentOriginalCorrectedFilter, OriginalCorrectedFilter
 from curation.autocomplete import KnownChoicesAdmin
 from curation.forms import (
     TOKEN,
@@ -252,6 +254,13 @@ class RepositoryAdmin(DeskImportExportMixin, AuthorityAdmin):
     search_fields = ["name", "variant_names", "location"]
 
 
+@admin.register(DeclassifyingAuthority)
+class DeclassifyingAuthorityAdmin(DeskImportExportMixin, AuthorityAdmin):
+    resource_classes = [resources.DeclassifyingAuthorityResource]
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+
+
 @admin.register(Translator)
 class TranslatorAdmin(DeskImportExportMixin, AuthorityAdmin):
     resource_classes = [resources.TranslatorResource]
@@ -320,10 +329,10 @@ class ProvenanceInline(KnownChoicesAdmin, admin.StackedInline):
     extra = 1
     max_num = 1
     can_delete = False
-    autocomplete_fields = ["repository"]
+    autocomplete_fields = ["repository", "declassified_by"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("repository")
+        return super().get_queryset(request).select_related("repository", "declassified_by")
 
 
 class ScanInline(admin.TabularInline):
@@ -475,6 +484,7 @@ class DocumentAdmin(DeskImportExportMixin, KnownChoicesAdmin, DeskAdmin):
         "collections",
         "funders",
         "provenance__repository",
+        DocumentOriginalCorrectedFilter,
     ]
     list_select_related = ["document_type"]
     search_fields = [
@@ -642,9 +652,14 @@ class DocumentAdmin(DeskImportExportMixin, KnownChoicesAdmin, DeskAdmin):
 class ProvenanceAdmin(DeskAdmin):
     list_display = ["document", "repository", "archival_reference"]
     list_select_related = ["document", "repository"]
-    list_filter = ["repository"]
-    search_fields = ["document__title", "archival_reference", "published_source"]
-    autocomplete_fields = ["document", "repository"]
+    list_filter = ["repository", "declassified_by"]
+    search_fields = [
+        "document__title",
+        "archival_reference",
+        "published_source",
+        "declassification_case",
+    ]
+    autocomplete_fields = ["document", "repository", "declassified_by"]
 
 
 @admin.register(Scan)
@@ -676,7 +691,7 @@ class TranslationAdmin(DeskAdmin):
     formfield_overrides = RICH_TEXT_EDITOR
     list_display = ["document", "language", "state", "credit_line", "updated_at"]
     list_select_related = ["document", "language"]
-    list_filter = ["state", "language"]
+    list_filter = ["state", "language", OriginalCorrectedFilter]
     search_fields = ["document__title", "body", "translators__name", "credit_line"]
     autocomplete_fields = ["document", "language", "translators"]
     fields = [

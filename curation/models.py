@@ -48,6 +48,7 @@ class ReviewEntry(models.Model):
         CHANGES_REQUESTED = "changes_requested", _("Changes requested")
         WITHDRAWN = "withdrawn", _("Withdrawn from readers")
         REVISED = "revised", _("New revision started")
+        CONFIRMED = "confirmed", _("Confirmed against the corrected original")
 
     translation = models.ForeignKey(
         archive.Translation,
@@ -207,6 +208,7 @@ HISTORY_MODELS: list[type[models.Model]] = [
     archive.Place,
     archive.Topic,
     archive.Repository,
+    archive.DeclassifyingAuthority,
     archive.Translator,
     archive.Funder,
     archive.Language,

@@ -20,6 +20,7 @@ from archive.models import (
     Agent,
     Classification,
     Collection,
+    DeclassifyingAuthority,
     Document,
     DocumentType,
     Funder,
@@ -370,6 +371,7 @@ RightsStatementResource = _authority(RightsStatement, ("text", "url"))
 TopicResource = _authority(Topic, ("description",))
 AgentResource = _authority(Agent, ("kind", "description", "variant_names"))
 RepositoryResource = _authority(Repository, ("location", "url", "description", "variant_names"))
+DeclassifyingAuthorityResource = _authority(DeclassifyingAuthority, ("description",))
 FunderResource = _authority(Funder, ("credit_line", "url"))
 
 
@@ -443,6 +445,7 @@ RESOURCES: dict[str, type[resources.Resource]] = {
     "translators": TranslatorResource,
     "funders": FunderResource,
     "repositories": RepositoryResource,
+    "declassifying-authorities": DeclassifyingAuthorityResource,
     "languages": LanguageResource,
     "classifications": ClassificationResource,
     "document-types": DocumentTypeResource,

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from archive import versions
 from archive.models import Document, Translation
 from curation.models import ReviewEntry
 from curation.selectors import translation_submitter
@@ -100,6 +101,21 @@ MOVES: dict[str, Move] = {
         words_required=gettext_lazy("Give a reason for withdrawing the translation."),
         logged=Action.WITHDRAWN,
     ),
+    "translation_confirm_current": Move(
+        REVIEW,
+        lambda t: t.is_stale,
+        gettext_lazy("This translation is not marked as out of date."),
+        gettext_lazy("Confirmed against the corrected original: %(words)s"),
+        words_required=gettext_lazy("Say why the translation still holds: a comment is required."),
+        logged=Action.CONFIRMED,
+    ),
+    "translation_start_revision": Move(
+        REVIEW,
+        lambda t: t.is_stale,
+        gettext_lazy("This translation is not marked as out of date."),
+        gettext_lazy("New revision started: the original was corrected"),
+        logged=Action.REVISED,
+    ),
     "document_publish": Move(
         PUBLISH,
         lambda d: not _published(d),
@@ -160,10 +176,17 @@ def _log(translation: Translation, *, action: str, before: str, user, comment: s
 
 @transaction.atomic
 def _make_move[M: models.Model](
-    name: str, record: M, *, user, change: Callable[[M], None], words: str = ""
+    name: str,
+    record: M,
+    *,
+    user,
+    change: Callable[[M], None],
+    saved: Callable[[M], object] | None = None,
+    words: str = "",
 ) -> M:
     """Run the move `name` on `record`: `change` edits the locked row (and may refuse
-    with a TransitionError of its own); `words` is the user's comment or reason."""
+    with a TransitionError of its own); `saved`, if given, follows the save in the same
+    transaction; `words` is the user's comment or reason."""
     move = MOVES[name]
     _require(user, move.permission)
     words = words.strip()
@@ -180,6 +203,8 @@ def _make_move[M: models.Model](
     before = getattr(current, "state", "")
     change(current)
     _save(current, user=user, reason=move.history % {"words": words})
+    if saved is not None:
+        saved(current)
     if move.logged:
         entry = _log(current, action=move.logged, before=before, user=user, comment=words)
         transaction.on_commit(partial(review_moved.send, sender=ReviewEntry, entry=entry))
@@ -231,9 +256,18 @@ def translation_approve(
         current.state = State.APPROVED
         current.approved_body = current.body
         current.approved_at = timezone.now()
+        # The text just read was read against the original as it is now.
+        current.original_checked_at, current.original_changed_at = current.approved_at, None
         _with_approved_credit(current, keep=True)
 
-    return _make_move("translation_approve", translation, user=editor, change=change, words=comment)
+    return _make_move(
+        "translation_approve",
+        translation,
+        user=editor,
+        change=change,
+        saved=versions.record_approved_version,
+        words=comment,
+    )
 
 
 def translation_request_changes(
@@ -261,7 +295,44 @@ def translation_withdraw(
         if current.state == State.APPROVED:
             current.state = State.DRAFT
 
-    return _make_move("translation_withdraw", translation, user=editor, change=change, words=reason)
+    return _make_move(
+        "translation_withdraw",
+        translation,
+        user=editor,
+        change=change,
+        saved=partial(versions.withdraw_versions, reason=reason.strip()),
+        words=reason,
+    )
+
+
+def translation_confirm_current(
+    *, translation: Translation, editor: AbstractBaseUser, comment: str
+) -> Translation:
+    """The approved text still holds against the corrected original: clear the
+    possibly-out-of-date mark (see archive/staleness.py)."""
+
+    def change(current: Translation) -> None:
+        current.original_checked_at, current.original_changed_at = timezone.now(), None
+
+    return _make_move(
+        "translation_confirm_current", translation, user=editor, change=change, words=comment
+    )
+
+
+def translation_start_revision(
+    *, translation: Translation, editor: AbstractBaseUser, comment: str = ""
+) -> Translation:
+    """Send a translation whose original was corrected back to draft, to bring it in line;
+    readers keep the approved text, and the mark stays until the revision is approved."""
+
+    def change(current: Translation) -> None:
+        if current.state != State.APPROVED:
+            raise TransitionError(_("A revision of this translation is already under way."))
+        current.state = State.DRAFT
+
+    return _make_move(
+        "translation_start_revision", translation, user=editor, change=change, words=comment
+    )
 
 
 def translation_note_edit(

@@ -17,9 +17,9 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from archive.diffs import word_diff
 from archive.models import Document, Translation
 from curation import selectors, services
-from curation.diffs import word_diff
 from curation.forms import CommentForm, ReasonForm, ScheduleForm
 from curation.scan_import import UnsafeArchive, scans_attach
 
@@ -47,6 +47,7 @@ def review_queue(request):
             "can_review": can_review,
             "queue": list(selectors.review_queue()) if can_review else [],
             "sent_back": list(selectors.sent_back_to(request.user)),
+            "stale_count": Translation.objects.filter(original_changed_at__isnull=False).count(),
         },
     )
 

@@ -1,9 +1,11 @@
 from .collections import Collection
 from .documents import Document, Provenance, Scan, Transcript, Translation, next_record_id
 from .people import Funder, Translator
+from .versions import TranslationVersion
 from .vocabularies import (
     Agent,
     Classification,
+    DeclassifyingAuthority,
     DocumentType,
     Language,
     Place,
@@ -16,6 +18,7 @@ __all__ = [
     "Agent",
     "Classification",
     "Collection",
+    "DeclassifyingAuthority",
     "Document",
     "DocumentType",
     "Funder",
@@ -28,6 +31,7 @@ __all__ = [
     "Topic",
     "Transcript",
     "Translation",
+    "TranslationVersion",
     "Translator",
     "next_record_id",
 ]

@@ -306,7 +306,32 @@ class Provenance(models.Model):
         help_text=_("Full citation of where the translation was first published, if elsewhere."),
     )
     acquisition_note = models.TextField(_("acquisition"), blank=True)
-    declassification_note = models.TextField(_("declassification"), blank=True)
+    declassified_by = models.ForeignKey(
+        "archive.DeclassifyingAuthority",
+        verbose_name=_("declassifying authority"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="provenances",
+        help_text=_('Who released the original, e.g. "US Department of State".'),
+    )
+    declassified_on = models.DateField(_("declassification date"), null=True, blank=True)
+    declassification_case = models.CharField(
+        _("case or request number"),
+        max_length=100,
+        blank=True,
+        help_text=_('The FOIA or MDR case number, e.g. "F-2019-01234".'),
+    )
+    declassification_program = models.CharField(
+        _("review program"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            'e.g. "Freedom of Information Act", "Mandatory Declassification Review", '
+            '"Automatic declassification (25 years)".'
+        ),
+    )
+    declassification_note = models.TextField(_("declassification notes"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -316,6 +341,15 @@ class Provenance(models.Model):
     def __str__(self) -> str:
         parts = [self.archival_reference, str(self.repository or "")]
         return ", ".join(p for p in parts if p) or str(_("Provenance"))
+
+    @property
+    def is_declassified(self) -> bool:
+        return bool(
+            self.declassified_by_id
+            or self.declassified_on
+            or self.declassification_case
+            or self.declassification_program
+        )
 
     @property
     def source_line(self) -> str:
@@ -546,6 +580,16 @@ class Translation(TimeStamped):
         related_name="approved_translations",
     )
 
+    # Stale-translation detection (archive/staleness.py): when the approved text was last
+    # checked against the original (approval, or an editor's confirmation), and when a
+    # transcript of the document was corrected after that; empty while nothing changed.
+    original_checked_at = models.DateTimeField(
+        _("checked against the original"), null=True, blank=True, editable=False
+    )
+    original_changed_at = models.DateTimeField(
+        _("original corrected since"), null=True, blank=True, editable=False, db_index=True
+    )
+
     objects = TranslationQuerySet.as_manager()
 
     class Meta:
@@ -559,6 +603,11 @@ class Translation(TimeStamped):
     @property
     def is_public(self) -> bool:
         return bool(self.approved_body)
+
+    @property
+    def is_stale(self) -> bool:
+        """The original was corrected after the approved text was checked against it."""
+        return self.original_changed_at is not None
 
     def credit(self) -> str:
         """The credit line, or one made from the translators' names (of the working copy;

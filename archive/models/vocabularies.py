@@ -163,3 +163,15 @@ class Repository(HasVariantNames, Authority):
 
     def get_absolute_url(self) -> str:
         return reverse("archive:repository_detail", kwargs={"slug": self.slug})
+
+
+class DeclassifyingAuthority(Authority):
+    """A body that reviewed and released records ("US Department of State", "PRC Foreign
+    Ministry"): the declassification a document's provenance records."""
+
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta(Authority.Meta):
+        verbose_name = _("declassifying authority")
+        verbose_name_plural = _("declassifying authorities")

@@ -28,7 +28,11 @@ FACET_PREFIXES = {
     "type": "ty",
     "classification": "cl",
     "creator": "cr",
+    "declassified_by": "da",
 }
+# Not a facet: "dy" + the year a document was declassified, for the declassification date
+# range filter (filters.py), which matches any year in the range.
+DECLASSIFIED_YEAR_PREFIX = "dy"
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,12 @@ FACETS = (
     Facet("funder", _("Funder"), "Funder", "funders"),
     Facet("repository", _("Repository"), "Repository", "provenance__repository"),
     Facet("classification", _("Classification"), "Classification", "classification"),
+    Facet(
+        "declassified_by",
+        _("Declassified by"),
+        "DeclassifyingAuthority",
+        "provenance__declassified_by",
+    ),
 )
 FACETS_BY_PARAM = {facet.param: facet for facet in FACETS}
 

@@ -12,13 +12,7 @@ from archive.citations import Citation, json_ld_script
 from archive.models import Document, Scan
 from archive.uploads import UNKNOWN_FILE_TYPE, file_type
 from archive.views.caching import with_validators
-
-CITATION_FORMATS = {
-    # extension: (content type, Citation method)
-    "ris": ("application/x-research-info-systems; charset=utf-8", "ris"),
-    "bib": ("application/x-bibtex; charset=utf-8", "bibtex"),
-    "json": ("application/vnd.citationstyles.csl+json; charset=utf-8", "csl_json"),
-}
+from archive.views.versions import CITATION_FORMATS, current_versions
 
 SCAN_VARIANTS = ("original", "web", "thumbnail")
 # A scan opened on its own is a sandboxed document with no origin: no script runs (no
@@ -34,6 +28,7 @@ def _citation(request, record: selectors.DocumentRecord) -> Citation:
         record=record,
         permalink=request.build_absolute_uri(permalink),
         archive_name=settings.DOSSIER_ARCHIVE_NAME,
+        versions=current_versions(request, record),
     )
 
 

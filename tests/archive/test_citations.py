@@ -77,7 +77,11 @@ def test_mao_telegram_citation_is_the_reference_citation_with_its_permalink(demo
 
     citation = re.search(r'<p class="citation-text" id="citation-text">(.*?)</p>', response.text)
     permalink = "http://testserver/documents/100001/"
-    assert html.unescape(citation.group(1)) == f"{reference} {permalink}"
+    # The reference form, naming the translation version read (issue 18) before the permalink.
+    version = (
+        f"English translation, version 1, approved 4 November 2011, {permalink}translations/en/v1/."
+    )
+    assert html.unescape(citation.group(1)) == f"{reference} {version} {permalink}"
 
 
 def test_citation_without_translation_source_credits_the_translator(demo, client):
@@ -87,7 +91,11 @@ def test_citation_without_translation_source_credits_the_translator(demo, client
         "&quot;Cable from the Chinese Embassy in the Soviet Union, &#x27;Some Practices of the "
         "Soviet Revisionists on the Vietnam Issue&#x27;,&quot; May 30, 1965, "
         f"{ARCHIVE}, PRC FMA 109-03654-02, 23-26, PRC Foreign Ministry Archive. "
-        "Translated by David Cowhig. http://testserver/documents/100003/"
+        "Translated by David Cowhig. English translation, version 1, approved "
+    ) in response.text
+    assert (
+        "http://testserver/documents/100003/translations/en/v1/. "
+        "http://testserver/documents/100003/"
     ) in response.text
 
 

@@ -8,8 +8,8 @@ import datetime
 from dataclasses import dataclass, replace
 
 from archive.models import Document
+from archive.search.facets import DECLASSIFIED_YEAR_PREFIX, FACETS
 from archive.search.facets import FACET_PREFIXES as P
-from archive.search.facets import FACETS
 
 
 def _agg(vendor: str, expr: str, sep: str = "' '") -> str:
@@ -18,6 +18,11 @@ def _agg(vendor: str, expr: str, sep: str = "' '") -> str:
 
 def _sub(vendor: str, expr: str, rest: str) -> str:
     return f"coalesce((SELECT {_agg(vendor, expr)} {rest}), '')"
+
+
+def _year(vendor: str, column: str) -> str:
+    # SQLite keeps dates as "YYYY-MM-DD" text (and "%" would clash with query parameters).
+    return f"substr({column}, 1, 4)" if vendor == "sqlite" else f"to_char({column}, 'YYYY')"
 
 
 def _own_keys(vendor: str, facet) -> str:
@@ -62,16 +67,29 @@ def _reached_keys(vendor: str) -> dict[str, str]:
             "FROM archive_translation x JOIN archive_translation_approved_translators tt "
             f"ON tt.translation_id = x.id WHERE {approved}",
         ),
+        "declassified_by": _sub(
+            vendor,
+            f"'{P['declassified_by']}' || x.declassified_by_id",
+            "FROM archive_provenance x WHERE x.document_id = d.id "
+            "AND x.declassified_by_id IS NOT NULL",
+        ),
     }
 
 
 def facet_keys_sql(vendor: str) -> str:
-    """Space-separated facet keys of document d (may repeat; the caller removes repeats)."""
+    """Space-separated facet keys of document d (may repeat; the caller removes repeats),
+    and the years it was declassified in (for the declassification date filter)."""
     reached = _reached_keys(vendor)
-    return " || ' ' || ".join(
+    keys = [
         reached[facet.param] if facet.param in reached else _own_keys(vendor, facet)
         for facet in FACETS
+    ]
+    declassified_year = _sub(
+        vendor,
+        f"'{DECLASSIFIED_YEAR_PREFIX}' || {_year(vendor, 'x.declassified_on')}",
+        "FROM archive_provenance x WHERE x.document_id = d.id AND x.declassified_on IS NOT NULL",
     )
+    return " || ' ' || ".join([*keys, declassified_year])
 
 
 def names_sql(vendor: str) -> str:
