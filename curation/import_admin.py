@@ -8,13 +8,18 @@ and the archivist chooses what happens to names that match no authority.
 
 from django import forms
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 
 from curation.import_files import ImportFileRefused
+from curation.import_jobs import ImportJobStateError, import_job_confirm
 from curation.imports import IMPORT_PERMISSION
+from curation.models import ImportJob
 from curation.resources import FORMATS
 
 MISSING_CHOICES = [
@@ -71,6 +76,58 @@ class DeskImportExportMixin(ImportExportMixin):
             resource_kwargs["create_missing"] = data.get("missing") == "create"
             resource_kwargs["expected"] = data.get("expected", "")
         return resource_kwargs
+
+    def get_import_data_kwargs(self, **kwargs):
+        """The stored upload's path, so a big document file can be handed to the worker."""
+        form = kwargs.get("form")
+        upload = form.cleaned_data.get("import_file") if form and form.is_bound else None
+        data_kwargs = super().get_import_data_kwargs(**kwargs)
+        name = getattr(upload, "tmp_storage_name", None)
+        if self.model._meta.model_name == "document" and name:
+            storage = self.get_tmp_storage_class()(
+                name=name, read_mode="rb", **self.get_tmp_storage_class_kwargs()
+            )
+            data_kwargs["stored_file"] = storage.get_full_path()
+        return data_kwargs
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        job = getattr(request, "import_job", None)
+        if job is not None:
+            return redirect("admin:archive_document_import_job", job_id=job.pk)
+        return response
+
+    def get_urls(self):
+        urls = super().get_urls()
+        if self.model._meta.model_name != "document":
+            return urls
+        job_view = self.admin_site.admin_view(self.import_job_view)
+        return [
+            path("import/jobs/<int:job_id>/", job_view, name="archive_document_import_job"),
+            *urls,
+        ]
+
+    def import_job_view(self, request, job_id: int):
+        """A background import: progress while the worker runs it, then its report and,
+        after a clean check, the button that confirms it."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(ImportJob, pk=job_id, user=request.user)
+        if request.method == "POST":
+            try:
+                import_job_confirm(job=job, user=request.user)
+            except ImportJobStateError as error:
+                messages.error(request, str(error))
+            return redirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import of %(file)s") % {"file": job.file_name},
+            "opts": self.model._meta,
+            "job": job,
+            "report": job.report,
+            "import_url": reverse("admin:archive_document_import"),
+        }
+        return TemplateResponse(request, "admin/curation/import_job.html", context)
 
     def get_confirm_form_initial(self, request, import_form):
         initial = super().get_confirm_form_initial(request, import_form)

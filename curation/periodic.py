@@ -1,0 +1,45 @@
+"""Periodic tasks on the database queue: each run queues the next one.
+
+Django's tasks have no scheduler (cron's job); here a periodic task ends by queueing
+itself to run again after its interval, unless a run is already waiting, so one run is
+queued at any time however many workers there are. `manage.py worker` queues the first
+run of each when it starts.
+"""
+
+from datetime import timedelta
+
+from django.tasks import TaskResultStatus
+from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
+
+
+def periodic_tasks() -> list:
+    from curation.tasks import publish_scheduled_documents
+
+    return [publish_scheduled_documents]
+
+
+def schedule_next(task, *, after: timedelta) -> None:
+    """Queue `task` to run `after` from now, unless a run is already waiting."""
+    if not task.get_backend().supports_defer or _waiting(task):
+        return
+    task.using(run_after=timezone.now() + after).enqueue()
+
+
+def ensure_periodic_tasks() -> list[str]:
+    """Queue a run of each periodic task that has none waiting; return their names."""
+    queued = []
+    for task in periodic_tasks():
+        if task.get_backend().supports_defer and not _waiting(task):
+            task.enqueue()
+            queued.append(task.name)
+    return queued
+
+
+def _waiting(task) -> bool:
+    if not isinstance(task.get_backend(), DatabaseBackend):
+        return False
+    return DBTaskResult.objects.filter(
+        task_path=task.module_path, status=TaskResultStatus.READY
+    ).exists()
