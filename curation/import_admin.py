@@ -6,9 +6,13 @@ confirmed), only holders of the import permission see the import, refusals say w
 and the archivist chooses what happens to names that match no authority.
 """
 
+import io
+from uuid import uuid4
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,11 +20,19 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 
-from curation.import_files import ImportFileRefused
-from curation.import_jobs import ImportJobStateError, import_job_confirm
+from curation.import_files import ImportFileRefused, open_import_file
+from curation.import_jobs import (
+    ImportJobStateError,
+    background_rows,
+    import_job_confirm,
+    import_job_start,
+)
 from curation.imports import IMPORT_PERMISSION
 from curation.models import ImportJob
 from curation.resources import FORMATS
+
+# Where import_export.tmp_storages.MediaStorage keeps uploads (purge_import_files empties it).
+UPLOAD_FOLDER = "django-import-export"
 
 MISSING_CHOICES = [
     ("report", _("Report them as errors in their rows")),
@@ -77,25 +89,37 @@ class DeskImportExportMixin(ImportExportMixin):
             resource_kwargs["expected"] = data.get("expected", "")
         return resource_kwargs
 
-    def get_import_data_kwargs(self, **kwargs):
-        """The stored upload's path, so a big document file can be handed to the worker."""
-        form = kwargs.get("form")
-        upload = form.cleaned_data.get("import_file") if form and form.is_bound else None
-        data_kwargs = super().get_import_data_kwargs(**kwargs)
-        name = getattr(upload, "tmp_storage_name", None)
-        if self.model._meta.model_name == "document" and name:
-            storage = self.get_tmp_storage_class()(
-                name=name, read_mode="rb", **self.get_tmp_storage_class_kwargs()
-            )
-            data_kwargs["stored_file"] = storage.get_full_path()
-        return data_kwargs
-
     def import_action(self, request, **kwargs):
-        response = super().import_action(request, **kwargs)
-        job = getattr(request, "import_job", None)
-        if job is not None:
-            return redirect("admin:archive_document_import_job", job_id=job.pk)
-        return response
+        """A document file above the background limit goes to the task worker (its rows
+        counted as they stream from the upload); the admin then shows the job."""
+        if request.method == "POST" and self.model._meta.model_name == "document":
+            if not self.has_import_permission(request):
+                raise PermissionDenied
+            form = self.create_import_form(request)
+            if form.is_valid():
+                job = self._start_background_import(request, form)
+                if job is not None:
+                    return redirect("admin:archive_document_import_job", job_id=job.pk)
+        return super().import_action(request, **kwargs)
+
+    def _start_background_import(self, request, form) -> ImportJob | None:
+        upload = form.cleaned_data["import_file"]
+        try:
+            counted = open_import_file(
+                source=_reader_of(upload), size=upload.size, name=upload.name
+            )
+        except ImportFileRefused:
+            return None  # the preview in the request says why
+        if counted.height <= background_rows():
+            return None
+        upload.seek(0)
+        stored = default_storage.save(f"{UPLOAD_FOLDER}/{uuid4().hex}", upload)
+        return import_job_start(
+            user=request.user,
+            file_name=upload.name,
+            stored_file=stored,
+            create_missing=form.cleaned_data.get("missing") == "create",
+        )
 
     def get_urls(self):
         urls = super().get_urls()
@@ -152,3 +176,14 @@ class DeskImportExportMixin(ImportExportMixin):
             form.add_error("import_file", str(e))
         else:
             super().add_data_read_fail_error_to_form(form, e)
+
+
+def _reader_of(upload):
+    """Opens the upload afresh for each pass: a big one is a file on disk, a small one
+    (under FILE_UPLOAD_MAX_MEMORY_SIZE) is in memory already."""
+    if hasattr(upload, "temporary_file_path"):
+        path = upload.temporary_file_path()
+        return lambda: open(path, "rb")
+    upload.seek(0)
+    data = upload.read()
+    return lambda: io.BytesIO(data)

@@ -33,7 +33,6 @@ from archive.models import (
     Translator,
 )
 from curation.import_files import ImportFile, neutralize_dataset, read_import_file
-from curation.import_jobs import background_rows, import_job_start
 from curation.imports import (
     DOCUMENT_COLUMNS,
     PLACE_SEPARATOR,
@@ -139,16 +138,6 @@ class DocumentResource(resources.ModelResource):
     def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
         file = getattr(dataset, "import_file", None) or ImportFile(dataset, "", "csv")
         file.name = kwargs.get("file_name") or file.name
-        request, stored_file = kwargs.get("request"), kwargs.get("stored_file")
-        if dry_run and request is not None and stored_file and dataset.height > background_rows():
-            # Too big to check in the request: the worker checks it, the admin shows progress.
-            request.import_job = import_job_start(
-                user=request.user,
-                file_name=file.name,
-                stored_file=stored_file,
-                create_missing=self.create_missing,
-            )
-            return Result()
         options = ImportOptions(
             create_missing=self.create_missing, dry_run=dry_run, expected=self.expected
         )
