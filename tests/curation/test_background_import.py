@@ -134,14 +134,16 @@ def test_a_write_failing_midway_leaves_the_database_as_it_was(task_worker, edito
     assert not Document.history.exists()
 
 
-def test_progress_shows_rows_checked_and_errors_so_far(archivist):
+def test_progress_shows_rows_checked_and_errors_so_far(archivist, django_assert_num_queries):
     job = ImportJob.objects.create(
         user=archivist, file_name="big.csv", stored_file="x", state=ImportJob.State.CHECKING
     )
+    client = client_for(archivist)
 
     _ProgressRecorder(job.pk)(500, 1200, 3)
 
-    page = client_for(archivist).get(job_url(job)).content.decode()
+    with django_assert_num_queries(5):  # session, user, permissions (2), the job
+        page = client.get(job_url(job)).content.decode()
     assert "500 of 1200 rows checked, 3 errors so far." in page
     assert '<meta http-equiv="refresh"' in page
 
