@@ -104,11 +104,7 @@ def format_of(name: str) -> str:
 def read_import_file(*, data: bytes, name: str, file_format: str | None = None) -> ImportFile:
     """Parse `data` into rows; raises ImportFileRefused with a message for the user."""
     file_format = file_format or format_of(name)
-    if len(data) > max_bytes():
-        raise ImportFileRefused(
-            _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
-            % {"size": round(len(data) / 2**20, 1), "limit": round(max_bytes() / 2**20, 1)}
-        )
+    _check_size(len(data))
     reader = {"csv": _read_csv, "xlsx": _read_xlsx, "json": _read_json}[file_format]
     imported = reader(data, name)
     if imported.height > max_rows():
@@ -126,9 +122,10 @@ def open_import_file(*, source: Callable[[], BinaryIO], size: int, name: str) ->
     a CSV is checked row by row here and read again row by row by the import, never held
     whole; XLSX and JSON are read into memory."""
     file_format = format_of(name)
-    if file_format != "csv" or size > max_bytes():
+    _check_size(size)
+    if file_format != "csv":
         with source() as handle:
-            return read_import_file(data=handle.read(max_bytes() + 1), name=name)
+            return read_import_file(data=handle.read(), name=name)
     with source() as raw:
         had_bom = raw.read(3) == b"\xef\xbb\xbf"
         raw.seek(0)
@@ -165,6 +162,14 @@ def open_import_file(*, source: Callable[[], BinaryIO], size: int, name: str) ->
     if not headers:
         raise ImportFileRefused(_("The file has no header row naming its columns."))
     return imported
+
+
+def _check_size(size: int) -> None:
+    if size > max_bytes():
+        raise ImportFileRefused(
+            _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
+            % {"size": round(size / 2**20, 1), "limit": round(max_bytes() / 2**20, 1)}
+        )
 
 
 def _delimiter_of(header: str) -> str:
