@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "import_export",
+    "django_tasks_db",  # the task queue's table and its worker (manage.py db_worker)
     "simple_history",
     "archive",
     "archive.search",  # the search index: listens to the archive's changes (apps.py)
@@ -214,6 +215,16 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "dossier@localhost")
 
+# --- Background work (Django's tasks, docs/tasks.md) ----------------------------------
+# Tasks wait in the database until `manage.py db_worker` runs them, so any number of web
+# servers and workers share one queue with no other service. `make run` starts a worker.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("DOSSIER_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
 LOGIN_URL = "admin:login"
 
 # History (django-simple-history, registered in curation/models.py): the history
@@ -320,4 +331,9 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 DOSSIER_IMPORT_MAX_BYTES = int(os.environ.get("DOSSIER_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
 DOSSIER_IMPORT_MAX_ROWS = int(os.environ.get("DOSSIER_IMPORT_MAX_ROWS", 200_000))
+# A document file with more rows than this is checked and imported by the task worker,
+# the admin showing its progress, instead of in the request.
+DOSSIER_IMPORT_BACKGROUND_ROWS = int(os.environ.get("DOSSIER_IMPORT_BACKGROUND_ROWS", 1000))
+# An import touching more documents than this leaves their reindexing to the task worker.
+DOSSIER_REINDEX_INLINE_LIMIT = int(os.environ.get("DOSSIER_REINDEX_INLINE_LIMIT", 1000))
 # --- end of spreadsheet import -------------------------------------------------------------

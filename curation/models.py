@@ -231,3 +231,49 @@ for _model, _m2m in HISTORY_M2M_FIELDS.items():
         excluded_fields=HISTORY_EXCLUDED_FIELDS.get(_model, []),
         records_class=ChangesOnlyHistory,
     )
+
+
+class ImportJob(models.Model):
+    """A document import too big for a request, run by the task worker in two steps.
+
+    Checking reads every row and stores the report; the archivist looks at it and
+    confirms; writing imports the file (all rows or none) if it still means what was
+    checked. The file waits in default storage, readable by any server and worker.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the worker")
+        CHECKING = "checking", _("Checking rows")
+        CHECKED = "checked", _("Checked: waiting for confirmation")
+        CONFIRMED = "confirmed", _("Confirmed: waiting for the worker")
+        WRITING = "writing", _("Importing (all rows or none)")
+        DONE = "done", _("Imported")
+        REFUSED = "refused", _("Nothing imported")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.CASCADE
+    )
+    file_name = models.CharField(_("file"), max_length=255)
+    stored_file = models.CharField(max_length=255)  # path in default storage
+    create_missing = models.BooleanField(default=False)
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    errors_so_far = models.PositiveIntegerField(default=0)
+    # What the check found (counts, errors, new names, updates), shown until written.
+    report = models.JSONField(default=dict)
+    fingerprint = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        default_permissions = ()
+        verbose_name = _("import job")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_state_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.CHECKED, self.State.DONE, self.State.REFUSED)

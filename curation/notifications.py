@@ -5,12 +5,12 @@ services never wait on, or know of, the mail.
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from curation.models import ReviewEntry
 from curation.selectors import translation_submitter
+from curation.tasks import send_mail_later
 
 SUBJECTS = {
     ReviewEntry.Action.APPROVED: "Translation approved: {document}",
@@ -21,8 +21,8 @@ SUBJECTS = {
 def review_decision_sent(*, entry_id: int) -> int:
     """Tell the submitter of a translation that an editor approved it or sent it back.
 
-    Runs after the decision is committed; returns the number of messages sent
-    (0 when the submitter is unknown or has no email address).
+    Runs after the decision is committed; returns the number of messages queued for
+    the task worker (0 when the submitter is unknown or has no email address).
     """
     entry = ReviewEntry.objects.select_related(
         "translation__document", "translation__language", "actor"
@@ -39,12 +39,12 @@ def review_decision_sent(*, entry_id: int) -> int:
         + reverse("curation:review", args=[entry.translation.pk]),
         "site_name": settings.DOSSIER_SITE_NAME,
     }
-    return send_mail(
+    send_mail_later.enqueue(
         subject=SUBJECTS[entry.action].format(document=entry.translation.document),
         message=render_to_string("curation/email/review_decision.txt", context),
-        from_email=None,
         recipient_list=[submitter.email],
     )
+    return 1
 
 
 def _review_moved(sender, entry: ReviewEntry, **kwargs) -> None:
