@@ -1,5 +1,5 @@
-# Dossier: the everyday commands. `make run` serves the site (`make run PORT=8001`
-# for another port), `make test` runs every test (browser tests included).
+# Dossier: the everyday commands. `make run` serves the site with a task worker beside
+# it (`make run PORT=8001` for another port), `make test` runs every test (browser tests included).
 # Needs Python 3.12 (see .python-version).
 
 SHELL := /bin/bash
@@ -41,7 +41,10 @@ install-runtime: uv
 run: install-runtime
 	$(SERVE) python manage.py migrate --noinput
 	$(SERVE) python manage.py load_demo --login-url http://$(HOST):$(PORT)/admin/
-	$(SERVE) python manage.py runserver $(HOST):$(PORT)
+	@# The task worker (imports, scan tiles, mail, scheduled publication) runs beside the
+	@# server and stops with it.
+	$(SERVE) python manage.py worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
+		$(SERVE) python manage.py runserver $(HOST):$(PORT)
 
 check-browser:
 	@if [ ! -x "$(CHROMIUM)" ]; then \
@@ -85,6 +88,7 @@ lint: install
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) python manage.py makemigrations --check --dry-run
+	$(RUN) lint-imports
 
 format: install
 	$(RUN) ruff format .

@@ -7,12 +7,11 @@ class ArchiveConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from archive import pagecache
+        from archive import pagecache, staleness
         from archive.iiif import signals as iiif_signals
         from archive.oai import signals as oai_signals
-        from archive.search import signals
 
-        signals.connect()
         oai_signals.connect()
         iiif_signals.connect()
         pagecache.connect()
+        staleness.connect()

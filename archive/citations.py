@@ -4,6 +4,7 @@ managers, `citation_*`/Dublin Core meta tags for Zotero's connector, and schema.
 Everything is built from a `selectors.DocumentRecord`, so citing costs no query of its own.
 """
 
+import datetime
 import json
 import re
 from dataclasses import dataclass
@@ -28,10 +29,45 @@ def _sentence(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class CitedVersion:
+    """An approved translation version a citation names, with its own permalink."""
+
+    language: str
+    number: int
+    approved_on: datetime.date
+    url: str
+    credit: str = ""
+
+    @property
+    def label(self) -> str:
+        day = self.approved_on
+        return (
+            f"{self.language} translation, version {self.number}, "
+            f"approved {day.day} {day:%B} {day.year}"
+        )
+
+
+@dataclass(frozen=True)
 class Citation:
     record: DocumentRecord
     permalink: str
     archive_name: str
+    # The versions read: on a version page the one shown (and `permalink` is its URL), on
+    # the document page the current version of each translation.
+    versions: tuple[CitedVersion, ...] = ()
+
+    @property
+    def version(self) -> CitedVersion | None:
+        """The version this citation is *of* (a version page's), if any."""
+        if len(self.versions) == 1 and self.versions[0].url == self.permalink:
+            return self.versions[0]
+        return None
+
+    def _version_sentences(self) -> list[str]:
+        return [
+            version.label if version.url == self.permalink else f"{version.label}, {version.url}"
+            for version in self.versions
+        ]
 
     @property
     def document(self):
@@ -49,7 +85,15 @@ class Citation:
 
     @cached_property
     def credits(self) -> list[str]:
+        if self.versions:  # the credits of the texts cited, which later versions may change
+            return [version.credit for version in self.versions if version.credit]
         return [t.approved_credit for t in self.record.translations if t.approved_credit]
+
+    @cached_property
+    def translators(self) -> list[str]:
+        """Who made the translations readers see, each named once, in the page's order."""
+        names = (p.name for t in self.record.translations for p in t.approved_translators.all())
+        return list(dict.fromkeys(names))
 
     @property
     def authors(self) -> list[str]:
@@ -76,6 +120,7 @@ class Citation:
         note += "."
         if not self.translation_source:
             note += "".join(f" {_sentence(credit)}" for credit in self.credits)
+        note += "".join(f" {_sentence(sentence)}" for sentence in self._version_sentences())
         return f"{note} {self.permalink}"
 
     # Reference-manager formats ------------------------------------------------------------
@@ -101,6 +146,7 @@ class Citation:
         notes += self.credits
         if self.translation_source:
             notes.append(f"Translation from {self.translation_source}")
+        notes += self._version_sentences()
         return notes
 
     def csl(self) -> dict:
@@ -117,6 +163,8 @@ class Citation:
             item["author"] = [{"literal": name} for name in self.authors]
         if self.record.recipients:
             item["recipient"] = [{"literal": a.name} for a in self.record.recipients]
+        if self.translators:
+            item["translator"] = [{"literal": name} for name in self.translators]
         parts = self._date_parts()
         if parts:
             item["issued"] = {"date-parts": parts}
@@ -132,6 +180,8 @@ class Citation:
             item["language"] = self.record.languages[0].code
         if self._notes():
             item["note"] = "\n".join(self._notes())
+        if self.version:
+            item["version"] = str(self.version.number)
         return item
 
     def csl_json(self) -> str:
@@ -141,6 +191,8 @@ class Citation:
         document = self.document
         lines = [("TY", "MANSCPT"), ("TI", document.title)]
         lines += [("AU", name) for name in self.authors]
+        # A4, the subsidiary author, is what Zotero and EndNote read as the translator.
+        lines += [("A4", name) for name in self.translators]
         parts = self._date_parts()
         if parts:
             first = parts[0]
@@ -154,6 +206,8 @@ class Citation:
         if self.source:
             lines.append(("AV", self.source))
         lines.append(("AN", str(document.record_id)))
+        if self.version:
+            lines.append(("ET", self.version.label))
         lines += [("LA", language.name) for language in self.record.languages]
         lines += [("KW", term.name) for term in [*self.record.topics, *self.record.places]]
         lines += [("N1", note) for note in self._notes()]
@@ -167,8 +221,10 @@ class Citation:
         if self.authors:
             # Braces keep each name whole: "Mao Zedong" is not a given and a family name
             # to be reordered, and organizations are not people.
-            names = " and ".join("{" + _bibtex_escape(name) + "}" for name in self.authors)
-            fields.append(("author", names))
+            fields.append(("author", _bibtex_names(self.authors)))
+        if self.translators:
+            # biblatex's field, which Zotero's BibTeX import reads as the translator.
+            fields.append(("translator", _bibtex_names(self.translators)))
         parts = self._date_parts()
         if parts:
             fields.append(("year", str(parts[0][0])))
@@ -182,6 +238,8 @@ class Citation:
             fields.append(("abstract", _bibtex_escape(_one_line(document.summary))))
         if document.document_type:
             fields.append(("type", _bibtex_escape(document.document_type.name)))
+        if self.version:
+            fields.append(("version", _bibtex_escape(self.version.label)))
         fields.append(("url", self.permalink.replace("}", "%7D").replace("{", "%7B")))
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
         return f"@misc{{{self.filename},\n{body}\n}}\n"
@@ -221,6 +279,11 @@ class Citation:
             tags.append(("DC.description", _one_line(document.summary)))
         if document.rights_statement:
             tags.append(("DC.rights", document.rights_statement.name))
+        if self.version:
+            tags += [
+                ("citation_online_date", f"{self.version.approved_on:%Y/%m/%d}"),
+                ("DCTERMS.modified", self.version.approved_on.isoformat()),
+            ]
         return tags
 
     def json_ld(self, *, page_url: str, scan_urls: list[str] = ()) -> dict:
@@ -286,6 +349,9 @@ class Citation:
         ]
         if translations:
             data["workTranslation"] = translations
+        if self.version:
+            data["version"] = str(self.version.number)
+            data["dateModified"] = self.version.approved_on.isoformat()
         if scan_urls:
             data["associatedMedia"] = [
                 {"@type": "MediaObject", "contentUrl": url} for url in scan_urls
@@ -314,6 +380,10 @@ _BIBTEX_SPECIAL = {
 
 def _bibtex_escape(text: str) -> str:
     return "".join(_BIBTEX_SPECIAL.get(char, char) for char in _one_line(text))
+
+
+def _bibtex_names(names: list[str]) -> str:
+    return " and ".join("{" + _bibtex_escape(name) + "}" for name in names)
 
 
 def json_ld_script(data: dict) -> str:

@@ -6,4 +6,5 @@ def site(request):
     return {
         "site_name": settings.DOSSIER_SITE_NAME,
         "archive_name": settings.DOSSIER_ARCHIVE_NAME,
+        "stale_translation_notice": settings.DOSSIER_STALE_TRANSLATION_NOTICE,
     }

@@ -119,10 +119,14 @@ def _changed(sender, **kwargs) -> None:
 
 
 def connect() -> None:
-    """Any saved, deleted or re-related record of the archive app makes pages stale."""
+    """Any saved, deleted or re-related record of the archive app makes pages stale, and
+    so does any bulk write (which sends no model signals, only ``documents_changed``)."""
     from django.apps import apps
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
+    from archive.signals import documents_changed
+
+    documents_changed.connect(_changed, dispatch_uid="pagecache:bulk")
     for model in apps.get_app_config("archive").get_models():
         uid = f"pagecache:{model._meta.label}"
         post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}:save")

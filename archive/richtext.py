@@ -30,10 +30,14 @@ ALLOWED_TAGS: frozenset[str] = frozenset(
     }
 )  # fmt: skip
 
+# The attribute that marks a redaction; its value says how much was withheld.
+REDACTED = "data-redacted"
+
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "a": {"href", "title"},
     "abbr": {"title"},
-    "span": {"title"},
+    # A redaction in the original: <span data-redacted="2 lines">[redacted: 2 lines]</span>.
+    "span": {"title", REDACTED},
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
 }
@@ -62,7 +66,7 @@ _CLEANER = nh3.Cleaner(
 
 RICH_TEXT_HELP = (
     "Allowed markup: paragraphs, headings (h2 to h4), lists, emphasis, links (http, https, "
-    "mailto or relative), abbreviations, block quotes, simple tables and code. "
+    "mailto or relative), abbreviations, block quotes, simple tables, code and redactions. "
     "Anything else, including scripts and styles, is removed when saved."
 )
 
@@ -203,3 +207,11 @@ def html_to_text(value: str | None) -> str:
     # convert_charrefs=True has already decoded entities (once: "&amp;lt;" stays "&lt;").
     lines = (_SPACES.sub(" ", line).strip() for line in "".join(parser.parts).split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+_REDACTION = re.compile(r"<span\b[^>]*\s" + REDACTED + r"=", re.IGNORECASE)
+
+
+def redaction_count(value: str | None) -> int:
+    """How many redactions a (sanitized) rich text marks."""
+    return len(_REDACTION.findall(value or ""))

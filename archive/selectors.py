@@ -35,8 +35,10 @@ from archive.models import (
     Topic,
     Transcript,
     Translation,
+    TranslationVersion,
     Translator,
 )
+from archive.richtext import redaction_count
 
 PUBLISHED = Document.Status.PUBLISHED
 BY_DATE = ("date_earliest", "record_id")
@@ -106,6 +108,18 @@ class DocumentRecord:
         return max(stamp for stamp in stamps if stamp is not None)
 
     @property
+    def redactions(self) -> list[tuple[str, int]]:
+        """(text, how many redactions it marks) for each text readers see that has any."""
+        texts = [(f"{t.language.name} transcript", t.body) for t in self.transcripts]
+        texts += [(f"{t.language.name} translation", t.approved_body) for t in self.translations]
+        counted = ((label, redaction_count(body)) for label, body in texts)
+        return [(label, count) for label, count in counted if count]
+
+    @property
+    def redaction_total(self) -> int:
+        return sum(count for _label, count in self.redactions)
+
+    @property
     def pdf_scans(self) -> list[Scan]:
         return [scan for scan in self.scans if not scan.is_image]
 
@@ -117,7 +131,11 @@ def document_record(record_id: int, *, any_status: bool = False) -> DocumentReco
     document = (
         Document.objects.filter(record_id=record_id, status__in=statuses)
         .select_related(
-            "document_type", "classification", "rights_statement", "provenance__repository"
+            "document_type",
+            "classification",
+            "rights_statement",
+            "provenance__repository",
+            "provenance__declassified_by",
         )
         .annotate(text_changed_at=_latest_text_change())
         .prefetch_related(
@@ -130,7 +148,23 @@ def document_record(record_id: int, *, any_status: bool = False) -> DocumentReco
                 .prefetch_related(
                     Prefetch(
                         "approved_translators", queryset=Translator.objects.only("name", "slug")
-                    )
+                    ),
+                    # The version history: numbers and dates only, texts stay on their pages.
+                    Prefetch(
+                        "versions",
+                        queryset=TranslationVersion.objects.current()
+                        .select_related("language")
+                        .only(
+                            "translation_id",
+                            "number",
+                            "approved_at",
+                            "credit",
+                            "language__code",
+                            "language__name",
+                        )
+                        .order_by("number"),
+                        to_attr="public_versions",
+                    ),
                 ),
                 to_attr="public_translations",
             ),

@@ -30,7 +30,7 @@ from __future__ import annotations
 import io
 import os
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, Literal
@@ -423,38 +423,39 @@ def tiff_to_pdf(f: FileLike) -> ContentFile:
     return ContentFile(buf.getvalue(), name=f"{base}.pdf")
 
 
-def sniff_kind(f: FileLike) -> Literal["pdf", "image"]:
-    """Whether a scan is a PDF or an image, by content. Cheap: reads the PDF markers or the
-    image header only (run ``validate_scan_file`` for the full checks)."""
+def _scan_is_pdf(f: FileLike, check_image: Callable[[FileLike], None]) -> bool:
+    """Whether a scan is a PDF; if not, it must pass ``check_image``, and a file that is
+    neither is refused naming every type a scan may be."""
     try:
         if _is_pdf(f):
-            return "pdf"
+            return True
         try:
-            with _open_image(f):
-                return "image"
+            check_image(f)
         except ValidationError as exc:
             if exc.code == "unsupported_type":
                 raise _unsupported(SCAN_TYPES_LABEL) from exc
             raise
+        return False
     finally:
         _rewind(f)
+
+
+def _check_image_header(f: FileLike) -> None:
+    with _open_image(f):
+        pass
+
+
+def sniff_kind(f: FileLike) -> Literal["pdf", "image"]:
+    """Whether a scan is a PDF or an image, by content. Cheap: reads the PDF markers or the
+    image header only (run ``validate_scan_file`` for the full checks)."""
+    return "pdf" if _scan_is_pdf(f, _check_image_header) else "image"
 
 
 def validate_scan_file(f: FileLike) -> None:
     """A scan of an original document is a PDF or an accepted image, judged by content: a
     renamed HTML page, archive or executable is refused whatever its name says."""
-    try:
-        if _is_pdf(f):
-            validate_pdf_file(f)
-            return
-        try:
-            validate_image_file(f)
-        except ValidationError as exc:
-            if exc.code == "unsupported_type":
-                raise _unsupported(SCAN_TYPES_LABEL) from exc
-            raise
-    finally:
-        _rewind(f)
+    if _scan_is_pdf(f, validate_image_file):
+        validate_pdf_file(f)
 
 
 def validate_image_upload(f: FileLike) -> None:

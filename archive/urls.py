@@ -3,11 +3,12 @@ from django.urls import path
 
 from archive import feeds, sitemaps
 from archive.iiif import views as iiif
-from archive.views import browse, collections, documents, home
+from archive.views import browse, collections, declassification, documents, home, versions
 
 app_name = "archive"
 
 scan = "documents/<int:record_id>/scans/<int:position>/"
+version = "documents/<int:record_id>/translations/<slug:language>/v<int:number>/"
 iiif_image = "iiif/images/<int:scan_id>/<slug:key>"
 
 urlpatterns = [
@@ -22,6 +23,13 @@ urlpatterns = [
     path(scan, documents.scan_file, name="scan"),
     path(f"{scan}<slug:variant>/", documents.scan_file, name="scan_variant"),
     path("scans/<int:pk>/<slug:variant>/", documents.scan_staff, name="scan_staff"),
+    path(version, versions.translation_version, name="translation_version"),
+    path(f"{version}changes/", versions.translation_version_changes, name="version_changes"),
+    path(
+        f"{version}citation.<slug:fmt>",
+        versions.translation_version_citation,
+        name="version_citation",
+    ),
     path("documents/<int:record_id>/preview/", documents.document_preview, name="document_preview"),
     path(
         "documents/<int:record_id>/<slug:slug>/", documents.document_detail, name="document_detail"
@@ -46,18 +54,27 @@ urlpatterns = [
     # Collections.
     path("collections/", collections.collection_list, name="collection_list"),
     path("collections/<slug:slug>/", collections.collection_detail, name="collection_detail"),
-    # Browse.
+    # Browse: the index, each authority (browse.AUTHORITIES), years.
     path("browse/", browse.browse_index, name="browse"),
-    path("places/", browse.place_list, name="place_list"),
-    path("places/<slug:slug>/", browse.place_detail, name="place_detail"),
-    path("topics/", browse.topic_list, name="topic_list"),
-    path("topics/<slug:slug>/", browse.topic_detail, name="topic_detail"),
-    path("translators/", browse.translator_list, name="translator_list"),
-    path("translators/<slug:slug>/", browse.translator_detail, name="translator_detail"),
-    path("funders/", browse.funder_list, name="funder_list"),
-    path("funders/<slug:slug>/", browse.funder_detail, name="funder_detail"),
-    path("repositories/", browse.repository_list, name="repository_list"),
-    path("repositories/<slug:slug>/", browse.repository_detail, name="repository_detail"),
+    *(
+        route
+        for kind, authority in browse.AUTHORITIES.items()
+        for route in (
+            path(f"{authority.path}/", browse.authority_list, {"kind": kind}, name=f"{kind}_list"),
+            path(
+                f"{authority.path}/<slug:slug>/",
+                browse.authority_detail,
+                {"kind": kind},
+                name=f"{kind}_detail",
+            ),
+        )
+    ),
+    path("declassified-by/", declassification.authority_list, name="declassifier_list"),
+    path(
+        "declassified-by/<slug:slug>/",
+        declassification.authority_detail,
+        name="declassifier_detail",
+    ),
     path("years/", browse.year_list, name="year_list"),
     path("years/<int:year>/", browse.year_detail, name="year_detail"),
     # Open standards: Atom feeds, sitemaps, robots.txt (OAI-PMH is at /oai/).

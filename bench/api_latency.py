@@ -1,5 +1,6 @@
-"""API list-page latency on a generated archive: median and p95 server time of /api/v1/ and
-/srv/ list requests, beside a hello-world view timed in the same run.
+"""API latency on a generated archive: median and p95 server time of /api/v1/ and /srv/
+list requests (and of a document's detail in both), beside a hello-world view timed in the
+same run.
 
     uv run python manage.py generate_archive 10000      # once; see bench/README.md
     uv run python bench/api_latency.py [--rounds 10]
@@ -56,6 +57,8 @@ def request_mix() -> list[tuple[str, str]]:
     topic = Topic.objects.order_by("pk").first()
     collection = Collection.objects.active().order_by("pk").first()
     pages = Document.objects.published().count() // 20
+    # A document from the middle of the archive, for the detail requests.
+    middle = Document.objects.published().order_by("record_id")[pages * 10].record_id
     return [
         ("documents, page 1", "/api/v1/documents"),
         ("documents, middle page", f"/api/v1/documents?page={max(1, pages // 2)}"),
@@ -76,6 +79,8 @@ def request_mix() -> list[tuple[str, str]]:
         ("srv records, word", "/srv/record.json?q=embassy"),
         ("srv records, coverage", f"/srv/record.json?coverage[]={country.pk}"),
         ("srv subjects, term", "/srv/subject.json?term=topic"),
+        ("document detail", f"/api/v1/documents/{middle}"),
+        ("srv record detail", f"/srv/record/{middle}.json"),
     ]
 
 
@@ -120,11 +125,11 @@ def main() -> None:
             f"{label:32} {median:>10.1f} {percentile(times[label], 95):>8.1f} "
             f"{median / hello_median:>8.0f}"
         )
-    every = [t for values in times.values() for t in values]
+    print(f"\nhello world: median {hello_median:.2f} ms")
+    lists = [t for label, values in times.items() if "detail" not in label for t in values]
     print(
-        f"\nhello world: median {hello_median:.2f} ms\n"
-        f"API list requests: p50 {statistics.median(every):.1f} ms, "
-        f"p95 {percentile(every, 95):.1f} ms, max {max(every):.1f} ms ({len(every)} requests)"
+        f"API list requests: p50 {statistics.median(lists):.1f} ms, "
+        f"p95 {percentile(lists, 95):.1f} ms, max {max(lists):.1f} ms ({len(lists)} requests)"
     )
 
 

@@ -1,7 +1,7 @@
 """OAI-PMH harvest, end to end: a real server on loopback, harvested whole by a client we
 did not write (oaipmh-scythe, ListRecords in oai_dc through every resumption token).
-Reports records per second and the server's resident memory after the first page and at
-the end (peak), which should stay flat however large the archive.
+Reports records per second and the resident memory of server and client after the first
+page and at the end (and their peaks), which should stay flat however large the archive.
 
     DATABASE_URL=sqlite:////tmp/oai10k.sqlite3 uv run python manage.py migrate
     DATABASE_URL=sqlite:////tmp/oai10k.sqlite3 uv run python manage.py generate_archive 10000
@@ -125,7 +125,8 @@ def main() -> None:
     try:
         wait_for(url, process)
         harvested = deleted = 0
-        after_first_page = None
+        after_first_page = client_after_first_page = None
+        server_samples: list[int] = []  # MB, after each tenth of the harvest
         server_cpu = cpu_seconds(process.pid) if process is not None else 0.0
         client_cpu = time.process_time()
         started = time.perf_counter()
@@ -138,11 +139,16 @@ def main() -> None:
             for item in harvest:
                 harvested += 1
                 deleted += bool(item.deleted)
-                if harvested == 1 and process is not None:
-                    after_first_page = memory_kb(process.pid)["VmRSS"]
+                if process is not None and harvested % max(1, expected // 10) == 0:
+                    server_samples.append(memory_kb(process.pid)["VmRSS"] // 1024)
+                if harvested == 1:
+                    client_after_first_page = memory_kb(os.getpid())["VmRSS"]
+                    if process is not None:
+                        after_first_page = memory_kb(process.pid)["VmRSS"]
         elapsed = time.perf_counter() - started
         client_cpu = time.process_time() - client_cpu
         peak = memory_kb(process.pid) if process is not None else None
+        client_memory = memory_kb(os.getpid())
         if process is not None:
             server_cpu = cpu_seconds(process.pid) - server_cpu
     finally:
@@ -173,6 +179,13 @@ def main() -> None:
             f"server memory: {after_first_page / 1024:.0f} MB after the first page, "
             f"{peak['VmRSS'] / 1024:.0f} MB at the end, peak {peak['VmHWM'] / 1024:.0f} MB"
         )
+    if server_samples:
+        print(f"server memory after each tenth (MB): {' '.join(map(str, server_samples))}")
+    print(
+        f"client memory: {client_after_first_page / 1024:.0f} MB after the first page, "
+        f"{client_memory['VmRSS'] / 1024:.0f} MB at the end, "
+        f"peak {client_memory['VmHWM'] / 1024:.0f} MB"
+    )
     if harvested != expected:
         raise SystemExit("The harvest did not return every record.")
 

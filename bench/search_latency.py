@@ -35,7 +35,7 @@ from django.test import Client  # noqa: E402
 
 from archive.models import Collection, Place, Topic  # noqa: E402
 from archive.search.backends import Search, get_backend  # noqa: E402
-from archive.search.engine import SearchResults  # noqa: E402
+from archive.search.engine import SearchPlan  # noqa: E402
 from archive.search.filters import DocumentFilter  # noqa: E402
 
 WORDS = {
@@ -76,9 +76,9 @@ def results_only(params: dict) -> str:
     data.update(params)
     filterset = DocumentFilter(data, queryset=Search())
     assert filterset.is_valid(), filterset.form.errors
-    results = SearchResults(filterset.qs)
     page = int(params.get("page", 1))
     with get_backend().session():  # as the search page runs its queries
+        results = SearchPlan(filterset.qs)
         results[(page - 1) * 20 : page * 20]
         return f"{'~' if results.estimated else ''}{results.count()}"
 

@@ -51,8 +51,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "import_export",
+    "django_tasks_db",  # the task queue's table and its worker (manage.py db_worker)
     "simple_history",
     "archive",
+    "archive.search",  # the search index: listens to the archive's changes (apps.py)
     "curation",
     "bench",  # generate_archive, for the benchmarks in bench/
     "django.contrib.sitemaps",  # open standards: its sitemap templates (archive/sitemaps.py)
@@ -236,6 +238,27 @@ DOSSIER_ARCHIVE_NAME = os.environ.get(
 DOSSIER_SITE_NAME = os.environ.get("DOSSIER_SITE_NAME", "Dossier")
 # The site's address ("https://archive.example.org"), making links in emails absolute.
 DOSSIER_SITE_URL = os.environ.get("DOSSIER_SITE_URL", "").rstrip("/")
+# Tell readers when an original was corrected after its translation was approved.
+DOSSIER_STALE_TRANSLATION_NOTICE = env_bool("DOSSIER_STALE_TRANSLATION_NOTICE", True)
+
+# --- Search tuning (archive/search/; bench/README.md measures each against its budget) ----
+DOSSIER_SEARCH = {
+    # Result sets of at most this many matches are read whole in one pass: count, facet
+    # counts and every page. Larger ones have their facets counted on a sample of about
+    # FACET_SAMPLE matches, shown as estimates.
+    "READ_WHOLE_LIMIT": 5_000,
+    "FACET_SAMPLE": 2_500,
+    # Above this many matches relevance is tiered: title, summary or name matches ranked
+    # first, then the rest newest first.
+    "RANK_LIMIT": 5_000,
+    # PostgreSQL: when the words' candidates outnumber ESTIMATE_ABOVE, counts are scaled up
+    # from at most ESTIMATE_SAMPLE of the newest among the WINDOW newest documents, and
+    # pages by date or newest first are looked for in windows of WINDOW (then 8 times as
+    # many) documents first.
+    "ESTIMATE_ABOVE": 10_000,
+    "ESTIMATE_SAMPLE": 1_000,
+    "WINDOW": 5_000,
+}
 
 # --- Open standards: OAI-PMH (archive/oai/) ------------------------------------------------
 # OAI identifiers read "oai:<this>:<record ID>"; left blank, the request's host name.
@@ -255,6 +278,16 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "dossier@localhost")
+
+# --- Background work (Django's tasks, docs/tasks.md) ----------------------------------
+# Tasks wait in the database until `manage.py db_worker` runs them, so any number of web
+# servers and workers share one queue with no other service. `make run` starts a worker.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("DOSSIER_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 LOGIN_URL = "admin:login"
 
@@ -384,4 +417,9 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 DOSSIER_IMPORT_MAX_BYTES = int(os.environ.get("DOSSIER_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
 DOSSIER_IMPORT_MAX_ROWS = int(os.environ.get("DOSSIER_IMPORT_MAX_ROWS", 200_000))
+# A document file with more rows than this is checked and imported by the task worker,
+# the admin showing its progress, instead of in the request.
+DOSSIER_IMPORT_BACKGROUND_ROWS = int(os.environ.get("DOSSIER_IMPORT_BACKGROUND_ROWS", 1000))
+# An import touching more documents than this leaves their reindexing to the task worker.
+DOSSIER_REINDEX_INLINE_LIMIT = int(os.environ.get("DOSSIER_REINDEX_INLINE_LIMIT", 1000))
 # --- end of spreadsheet import -------------------------------------------------------------

@@ -7,15 +7,18 @@ from django.db import router, transaction
 from django.db.models import Count, F
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from archive import reading
 from archive.models import (
     Agent,
     Classification,
     Collection,
+    DeclassifyingAuthority,
     Document,
     DocumentType,
     Funder,
@@ -32,6 +35,7 @@ from archive.models import (
 )
 from archive.richtext import RichTextField, sanitize_html
 from curation import resources, services
+from curation.admin_filters import DocumentOriginalCorrectedFilter, OriginalCorrectedFilter
 from curation.autocomplete import KnownChoicesAdmin
 from curation.forms import (
     TOKEN,
@@ -231,7 +235,8 @@ class PlaceAdmin(DeskImportExportMixin, AuthorityAdmin):
     resource_classes = [resources.PlaceResource]
     list_display = ["name", "parent", "slug"]
     list_select_related = ["parent"]
-    search_fields = ["name", "parent__name"]
+    # Variant names too, so "Peking" finds Beijing in every place autocomplete.
+    search_fields = ["name", "variant_names", "parent__name"]
     autocomplete_fields = ["parent"]
 
 
@@ -240,14 +245,21 @@ class AgentAdmin(DeskImportExportMixin, AuthorityAdmin):
     resource_classes = [resources.AgentResource]
     list_display = ["name", "kind", "slug"]
     list_filter = ["kind"]
-    search_fields = ["name", "description"]
+    search_fields = ["name", "variant_names", "description"]
 
 
 @admin.register(Repository)
 class RepositoryAdmin(DeskImportExportMixin, AuthorityAdmin):
     resource_classes = [resources.RepositoryResource]
     list_display = ["name", "location", "url"]
-    search_fields = ["name", "location"]
+    search_fields = ["name", "variant_names", "location"]
+
+
+@admin.register(DeclassifyingAuthority)
+class DeclassifyingAuthorityAdmin(DeskImportExportMixin, AuthorityAdmin):
+    resource_classes = [resources.DeclassifyingAuthorityResource]
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
 
 
 @admin.register(Translator)
@@ -318,10 +330,10 @@ class ProvenanceInline(KnownChoicesAdmin, admin.StackedInline):
     extra = 1
     max_num = 1
     can_delete = False
-    autocomplete_fields = ["repository"]
+    autocomplete_fields = ["repository", "declassified_by"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("repository")
+        return super().get_queryset(request).select_related("repository", "declassified_by")
 
 
 class ScanInline(admin.TabularInline):
@@ -345,6 +357,45 @@ class TranscriptInline(KnownChoicesAdmin, admin.StackedInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("language", "document")
+
+
+def alignment_table(translation: Translation) -> str:
+    """Which paragraphs of the original transcript each paragraph of the working text renders,
+    as saved, so an editor sees what a correction did."""
+    original = translation.pk and (
+        Transcript.objects.filter(document_id=translation.document_id)
+        .select_related("language")
+        .first()
+    )
+    if not original:
+        return _("No original transcript to align with.")
+    try:
+        pairs = reading.aligned_pairs(translation.body, translation.alignment, original.body)
+    except ValidationError:
+        return _("The saved alignment does not parse.")
+    rows = format_html_join(
+        "",
+        '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>',
+        (
+            (
+                ours.number,
+                Truncator(reading.plain_text(ours)).chars(60),
+                ", ".join(str(p.number) for p in theirs) or "—",
+                " / ".join(Truncator(reading.plain_text(p)).chars(40) for p in theirs),
+            )
+            for ours, theirs in pairs
+        ),
+    )
+    return format_html(
+        '<table class="alignment-preview"><thead><tr><th scope="col">{}</th><th scope="col">'
+        '{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{}</tbody>'
+        "</table>",
+        _("Paragraph"),
+        _("Translation"),
+        _("Original paragraphs"),
+        _("Original (%(language)s)") % {"language": original.language},
+        rows,
+    )
 
 
 def review_state(obj: Translation) -> str:
@@ -383,7 +434,15 @@ class TranslationInline(KnownChoicesAdmin, admin.StackedInline):
     form = InlineConcurrencyForm
     formset = TranslationFormSet
     extra = 0
-    fields = ["language", "translators", "credit_line", "body", "state_and_review", TOKEN]
+    fields = [
+        "language",
+        "translators",
+        "credit_line",
+        "body",
+        "alignment",
+        "state_and_review",
+        TOKEN,
+    ]
     readonly_fields = ["state_and_review"]
     autocomplete_fields = ["language", "translators"]
 
@@ -426,6 +485,7 @@ class DocumentAdmin(DeskImportExportMixin, KnownChoicesAdmin, DeskAdmin):
         "collections",
         "funders",
         "provenance__repository",
+        DocumentOriginalCorrectedFilter,
     ]
     list_select_related = ["document_type"]
     search_fields = [
@@ -450,19 +510,9 @@ class DocumentAdmin(DeskImportExportMixin, KnownChoicesAdmin, DeskAdmin):
         "withdrawal_reason",
     )
     prepopulated_fields = {"slug": ["title"]}
+    # Every relation of the record, read from the model: each list is long.
     autocomplete_fields = [
-        "document_type",
-        "classification",
-        "rights_statement",
-        "original_languages",
-        "creators",
-        "recipients",
-        "places",
-        "topics",
-        "collections",
-        "related_documents",
-        "attachments",
-        "funders",
+        f.name for f in (*Document._meta.fields, *Document._meta.many_to_many) if f.is_relation
     ]
     readonly_fields = [
         "date_summary",
@@ -606,9 +656,14 @@ class DocumentAdmin(DeskImportExportMixin, KnownChoicesAdmin, DeskAdmin):
 class ProvenanceAdmin(DeskAdmin):
     list_display = ["document", "repository", "archival_reference"]
     list_select_related = ["document", "repository"]
-    list_filter = ["repository"]
-    search_fields = ["document__title", "archival_reference", "published_source"]
-    autocomplete_fields = ["document", "repository"]
+    list_filter = ["repository", "declassified_by"]
+    search_fields = [
+        "document__title",
+        "archival_reference",
+        "published_source",
+        "declassification_case",
+    ]
+    autocomplete_fields = ["document", "repository", "declassified_by"]
 
 
 @admin.register(Scan)
@@ -640,7 +695,7 @@ class TranslationAdmin(DeskAdmin):
     formfield_overrides = RICH_TEXT_EDITOR
     list_display = ["document", "language", "state", "credit_line", "updated_at"]
     list_select_related = ["document", "language"]
-    list_filter = ["state", "language"]
+    list_filter = ["state", "language", OriginalCorrectedFilter]
     search_fields = ["document__title", "body", "translators__name", "credit_line"]
     autocomplete_fields = ["document", "language", "translators"]
     fields = [
@@ -649,16 +704,22 @@ class TranslationAdmin(DeskAdmin):
         "translators",
         "credit_line",
         "body",
+        "alignment",
         "state_and_review",
         "approved_at",
+        "alignment_preview",
         TOKEN,
     ]
-    readonly_fields = ["state_and_review", "approved_at"]
+    readonly_fields = ["state_and_review", "approved_at", "alignment_preview"]
     workflow_fields = ("state", "approved_body", "approved_at", "approved_credit")
 
     @admin.display(description=_("review state"))
     def state_and_review(self, obj: Translation) -> str:
         return review_state(obj)
+
+    @admin.display(description=_("alignment as saved"))
+    def alignment_preview(self, obj: Translation) -> str:
+        return alignment_table(obj)
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.approved_body and not request.user.has_perm(services.REVIEW):

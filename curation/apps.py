@@ -9,7 +9,10 @@ class CurationConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from curation import notifications
+
         post_migrate.connect(_sync_roles_after_migrate, sender=self)
+        notifications.connect()
 
 
 def _sync_roles_after_migrate(sender, using: str = "default", **kwargs) -> None:

@@ -73,9 +73,13 @@ def _stamp(model: type[models.Model], objs: Sequence[models.Model], *, add: bool
         for f in model._meta.concrete_fields
         if getattr(f, "auto_now", False) or (add and getattr(f, "auto_now_add", False))
     ]
-    for obj in objs:
+    if objs:
         for field in fields:
-            field.pre_save(obj, add)
+            # One instant for the whole write (as one save() would have), so the value is
+            # converted for the database once, not once per row.
+            now = field.pre_save(objs[0], add)
+            for obj in objs[1:]:
+                setattr(obj, field.attname, now)
     return [f.attname for f in fields]
 
 

@@ -17,7 +17,9 @@ import csv
 import io
 import json
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -34,13 +36,39 @@ class ImportFileRefused(ValueError):
 
 @dataclass
 class ImportFile:
-    """Rows read from a file, with what was detected about it."""
+    """Rows read from a file, with what was detected about it.
 
-    dataset: Dataset
+    Rows are held in `dataset` (XLSX, JSON, and what the admin previews), or, for a CSV
+    opened with `open_import_file`, read again from `source` each time `rows()` is
+    called, so a 100,000-row file is never in memory whole.
+    """
+
+    dataset: Dataset | None
     name: str
     format: str  # "csv", "xlsx" or "json"
     delimiter: str = ""
     had_bom: bool = False
+    source: Callable[[], BinaryIO] | None = None
+    streamed_headers: list[str] = field(default_factory=list)
+    streamed_height: int = 0
+
+    @property
+    def headers(self) -> list[str]:
+        return (
+            list(self.dataset.headers or []) if self.dataset is not None else self.streamed_headers
+        )
+
+    @property
+    def height(self) -> int:
+        return self.dataset.height if self.dataset is not None else self.streamed_height
+
+    def rows(self) -> Iterator[list[str]]:
+        """Each record's cells, in file order (blank rows skipped)."""
+        if self.dataset is not None:
+            yield from self.dataset
+            return
+        with self.source() as raw:
+            yield from _csv_records(raw, self.delimiter, len(self.streamed_headers))
 
     @property
     def first_row(self) -> int:
@@ -76,21 +104,101 @@ def format_of(name: str) -> str:
 def read_import_file(*, data: bytes, name: str, file_format: str | None = None) -> ImportFile:
     """Parse `data` into rows; raises ImportFileRefused with a message for the user."""
     file_format = file_format or format_of(name)
-    if len(data) > max_bytes():
-        raise ImportFileRefused(
-            _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
-            % {"size": round(len(data) / 2**20, 1), "limit": round(max_bytes() / 2**20, 1)}
-        )
+    _check_size(len(data))
     reader = {"csv": _read_csv, "xlsx": _read_xlsx, "json": _read_json}[file_format]
     imported = reader(data, name)
-    if imported.dataset.height > max_rows():
+    if imported.height > max_rows():
         raise ImportFileRefused(
             _("The file has %(rows)s rows; the limit is %(limit)s. Split it into smaller files.")
-            % {"rows": imported.dataset.height, "limit": max_rows()}
+            % {"rows": imported.height, "limit": max_rows()}
         )
-    if not imported.dataset.headers:
+    if not imported.headers:
         raise ImportFileRefused(_("The file has no header row naming its columns."))
     return imported
+
+
+def open_import_file(*, source: Callable[[], BinaryIO], size: int, name: str) -> ImportFile:
+    """Like `read_import_file`, for a file `source()` opens (a path, default storage):
+    a CSV is checked row by row here and read again row by row by the import, never held
+    whole; XLSX and JSON are read into memory."""
+    file_format = format_of(name)
+    _check_size(size)
+    if file_format != "csv":
+        with source() as handle:
+            return read_import_file(data=handle.read(), name=name)
+    with source() as raw:
+        had_bom = raw.read(3) == b"\xef\xbb\xbf"
+        raw.seek(0)
+        header = raw.readline(64 * 1024).decode("utf-8-sig", errors="replace")
+    delimiter = _delimiter_of(header)
+    height, headers = 0, []
+    try:
+        with source() as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+            headers = [h.strip() for h in next(csv.reader(text, delimiter=delimiter), [])]
+            text.detach()
+            raw.seek(0)
+            for _record in _csv_records(raw, delimiter, len(headers)):
+                height += 1
+                if height > max_rows():
+                    break
+    except UnicodeDecodeError as error:
+        raise ImportFileRefused(_("The file is not UTF-8 text. Save it as “CSV UTF-8”.")) from error
+    imported = ImportFile(
+        None,
+        name,
+        "csv",
+        delimiter,
+        had_bom,
+        source=source,
+        streamed_headers=headers,
+        streamed_height=height,
+    )
+    if height > max_rows():
+        raise ImportFileRefused(
+            _("The file has more than %(limit)s rows. Split it into smaller files.")
+            % {"limit": max_rows()}
+        )
+    if not headers:
+        raise ImportFileRefused(_("The file has no header row naming its columns."))
+    return imported
+
+
+def _check_size(size: int) -> None:
+    if size > max_bytes():
+        raise ImportFileRefused(
+            _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
+            % {"size": round(size / 2**20, 1), "limit": round(max_bytes() / 2**20, 1)}
+        )
+
+
+def _delimiter_of(header: str) -> str:
+    # The header names columns with plain words, so whichever separator it holds more
+    # of is the file's (csv.Sniffer guesses from data rows, which contain both).
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def _csv_records(raw: BinaryIO, delimiter: str, width: int) -> Iterator[list[str]]:
+    """The records after the header, decoded as they are read; refused like `_read_csv`."""
+    text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    rows = csv.reader(text, delimiter=delimiter)
+    try:
+        next(rows, None)
+        for line, row in enumerate(rows, start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) > width:
+                raise ImportFileRefused(
+                    _("Row %(row)s has %(cells)s cells but the header names %(width)s columns.")
+                    % {"row": line, "cells": len(row), "width": width}
+                )
+            yield [_unescape(c) for c in row] + [""] * (width - len(row))
+    except csv.Error as error:
+        raise ImportFileRefused(
+            _("The CSV file cannot be read: %(error)s") % {"error": error}
+        ) from error
+    finally:
+        text.detach()
 
 
 def _decode(data: bytes) -> tuple[str, bool]:
@@ -106,10 +214,7 @@ def _decode(data: bytes) -> tuple[str, bool]:
 
 def _read_csv(data: bytes, name: str) -> ImportFile:
     text, had_bom = _decode(data)
-    header = text.split("\n", 1)[0]
-    # The header names columns with plain words, so whichever separator it holds more
-    # of is the file's (csv.Sniffer guesses from data rows, which contain both).
-    delimiter = ";" if header.count(";") > header.count(",") else ","
+    delimiter = _delimiter_of(text.split("\n", 1)[0])
     rows = csv.reader(_lines(text), delimiter=delimiter)
     try:
         headers = [h.strip() for h in next(rows, [])]

@@ -18,7 +18,9 @@ a background task. It runs in two passes:
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
@@ -54,7 +56,8 @@ IMPORT_PERMISSION = "curation.import_records"
 PUBLISH_PERMISSION = "curation.publish_document"
 BATCH = 1000
 
-Progress = Callable[[int, int], None]
+# Called with rows done, rows in all and errors found so far.
+Progress = Callable[[int, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -206,7 +209,7 @@ def documents_import(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Check every row of `file`; unless a dry run or any row fails, write them all."""
-    progress = progress or (lambda done, total: None)
+    progress = progress or (lambda done, total, errors: None)
     plan = _DocumentPlan(file=file, user=user, options=options, progress=progress)
     plan.check()
     report = plan.report
@@ -227,7 +230,9 @@ def documents_import(
     try:
         # The pause ends before the commit, so the one reindex below runs after it.
         with transaction.atomic(), updates_paused():
-            _DocumentWriter(plan).write()
+            writer = _DocumentWriter(plan)
+            for chunk in plan.chunks():
+                writer.write(chunk)
     except ImportAborted as aborted:
         report.errors.extend(aborted.errors)
         return report
@@ -237,9 +242,19 @@ def documents_import(
         )
         return report
     report.written = True
-    touched = list(report.document_ids)
-    transaction.on_commit(lambda: reindex_documents(touched))
+    transaction.on_commit(partial(_reindex, list(report.document_ids)))
     return report
+
+
+def _reindex(document_ids: list[int]) -> None:
+    """Reindex now, or leave a large change to the task worker (readers keep searching
+    the previous index meanwhile)."""
+    if len(document_ids) <= settings.DOSSIER_REINDEX_INLINE_LIMIT:
+        reindex_documents(document_ids)
+    else:
+        from archive.search.tasks import reindex_documents_later
+
+        reindex_documents_later.enqueue(document_ids)
 
 
 # --- Authorities: matched by natural key, created only when the importer chose so ----------
@@ -383,14 +398,14 @@ class _DocumentPlan:
         self.options = options
         self.progress = progress
         self.maps = AuthorityMaps()
-        self.rows: list[_Row] = []
+        self.max_given_id = 0  # record IDs the file leaves blank are given after it
         self.is_editor = bool(user and user.has_perm(PUBLISH_PERMISSION))
-        headers = [h.strip().lower() for h in file.dataset.headers]
+        headers = [h.strip().lower() for h in file.headers]
         self.columns = [h for h in headers if h in DOCUMENT_COLUMNS]
         self.report = ImportReport(
             file_name=file.name,
             file_description=file.description,
-            total=file.dataset.height,
+            total=file.height,
             columns=self.columns,
             ignored_columns=[h for h in headers if h and h not in DOCUMENT_COLUMNS],
         )
@@ -413,39 +428,68 @@ class _DocumentPlan:
                     _("Unknown columns (see docs/import-format.md for the column names)."),
                 )
             )
-        total = self.file.dataset.height
+        total = self.file.height
         seen_ids: dict[int, int] = {}
-        for index, values in enumerate(self.file.dataset):
-            number = index + self.file.first_row
-            cells = {
-                h: (str(v).strip() if v is not None else "")
-                for h, v in zip(self.headers, values, strict=False)
-            }
-            row = self._read_row(number, cells)
-            if row.record_id is not None:
-                if row.record_id in seen_ids:
-                    self._error(
-                        row,
-                        "record_id",
-                        _("Record ID %(id)s is also in row %(other)s.")
-                        % {"id": row.record_id, "other": seen_ids[row.record_id]},
-                    )
-                seen_ids[row.record_id] = number
-            self.rows.append(row)
-            if index % 500 == 0:
-                self.progress(index, total)
-        self._compare()
-        for row in self.rows:
+        chunk: list[_Row] = []
+        # Rows are read and compared with the archive a batch at a time; only their
+        # outcomes are kept, so memory does not grow with the file's texts.
+        for index, values in enumerate(self.file.rows()):
+            row = self._row_of(index, values, seen_ids)
+            chunk.append(row)
             report.rows.append(row.outcome)
-        report.created = sum(r.outcome.kind == "new" for r in self.rows)
-        report.updated = sum(r.outcome.kind == "update" for r in self.rows)
-        report.unchanged = sum(r.outcome.kind == "skip" for r in self.rows)
+            if len(chunk) == BATCH:
+                self._compare(chunk)
+                chunk = []
+                self.progress(index + 1, total, len(report.errors))
+        self._compare(chunk)
+        report.created = sum(o.kind == "new" for o in report.rows)
+        report.updated = sum(o.kind == "update" for o in report.rows)
+        report.unchanged = sum(o.kind == "skip" for o in report.rows)
         report.new_authorities = {
             str(model._meta.verbose_name_plural): sorted(names.values())
             for model, names in self.maps.pending.items()
             if names
         }
-        self.progress(total, total)
+        self.progress(total, total, len(report.errors))
+
+    def _row_of(self, index: int, values, seen_ids: dict[int, int]) -> _Row:
+        number = index + self.file.first_row
+        cells = {
+            h: (str(v).strip() if v is not None else "")
+            for h, v in zip(self.headers, values, strict=False)
+        }
+        row = self._read_row(number, cells)
+        if row.record_id is not None:
+            if row.record_id in seen_ids:
+                self._error(
+                    row,
+                    "record_id",
+                    _("Record ID %(id)s is also in row %(other)s.")
+                    % {"id": row.record_id, "other": seen_ids[row.record_id]},
+                )
+            seen_ids[row.record_id] = number
+            self.max_given_id = max(self.max_given_id, row.record_id)
+        return row
+
+    def chunks(self):
+        """The checked rows again, a batch at a time, for writing (the file is read anew;
+        its outcomes replace the check's, now with the authorities created)."""
+        seen_ids: dict[int, int] = {}
+        chunk: list[_Row] = []
+        for index, values in enumerate(self.file.rows()):
+            row = self._row_of(index, values, seen_ids)
+            chunk.append(row)
+            if len(chunk) == BATCH:
+                yield self._compared(chunk)
+                chunk = []
+        if chunk:
+            yield self._compared(chunk)
+
+    def _compared(self, chunk: list[_Row]) -> list[_Row]:
+        self._compare(chunk)
+        for row in chunk:
+            self.report.rows[row.number - self.file.first_row] = row.outcome
+        return chunk
 
     def _error(self, row: _Row, column: str, message: str) -> None:
         row.outcome.kind = "error"
@@ -570,8 +614,8 @@ class _DocumentPlan:
 
     # Comparing with what is stored --------------------------------------------------------
 
-    def _compare(self) -> None:
-        ids = [r.record_id for r in self.rows if r.record_id is not None]
+    def _compare(self, rows: list[_Row]) -> None:
+        ids = [r.record_id for r in rows if r.record_id is not None]
         existing: dict[int, dict] = {}
         for start in range(0, len(ids), BATCH):
             for values in Document.objects.filter(record_id__in=ids[start : start + BATCH]).values(
@@ -587,7 +631,7 @@ class _DocumentPlan:
             ):
                 existing[values["record_id"]] = values
         stored = _StoredRelations([v["pk"] for v in existing.values()], self.columns)
-        for row in self.rows:
+        for row in rows:
             current = existing.get(row.record_id) if row.record_id is not None else None
             if current is None:
                 if row.outcome.kind != "error":
@@ -720,23 +764,27 @@ class _DocumentWriter:
         self.user = plan.user
         self.reason = _("Imported from %(file)s") % {"file": plan.file.name}
         self.now = timezone.now()
+        self.done = 0
+        self._taken_slugs: set[str] | None = None
+        self.maps.create_pending(user=self.user, reason=self.reason)
 
-    def write(self) -> None:
-        plan, maps = self.plan, self.maps
-        maps.create_pending(user=self.user, reason=self.reason)
-        rows = [r for r in plan.rows if r.outcome.kind in ("new", "update")]
-        total = len(rows)
+    def write(self, chunk: list[_Row]) -> None:
+        """Write one batch of checked rows (inside the import's transaction)."""
+        plan = self.plan
+        self.created_docs, self.updated_docs = [], []
+        self.__dict__.pop("_created_pk_set", None)
+        rows = [r for r in chunk if r.outcome.kind in ("new", "update")]
         created = self._documents([r for r in rows if r.outcome.kind == "new"])
         updated = self._updates([r for r in rows if r.outcome.kind == "update"])
-        plan.progress(total // 2, total)
         documents = {r.number: pk for r, pk in created + updated}
         self._m2m(rows, documents, created_numbers={r.number for r, _ in created})
         self._provenance(rows, documents)
         self._texts(rows, documents)
         self._history(created, updated)
         self._publish(rows, documents)
-        plan.report.document_ids = sorted(documents.values())
-        plan.progress(total, total)
+        plan.report.document_ids.extend(documents.values())
+        self.done += len(chunk)
+        plan.progress(self.done, plan.report.total, 0)
 
     def _values(self, row: _Row) -> dict:
         values = {}
@@ -753,10 +801,12 @@ class _DocumentWriter:
             return []
         from archive.models import next_record_id
 
-        # Numbers the file gives are kept; rows without one get numbers after all of them.
-        given = [r.record_id for r in rows if r.record_id is not None]
-        next_id = max([next_record_id(), *(n + 1 for n in given)])
-        taken_slugs = set(Document.objects.values_list("slug", flat=True))
+        # Numbers the file gives are kept; rows without one get numbers after all of them
+        # (after every number in the file, not only in this batch).
+        next_id = max(next_record_id(), self.plan.max_given_id + 1)
+        if self._taken_slugs is None:
+            self._taken_slugs = set(Document.objects.values_list("slug", flat=True))
+        taken_slugs = self._taken_slugs
         objs = []
         for row in rows:
             doc = Document(**self._values(row))

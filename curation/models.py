@@ -48,6 +48,7 @@ class ReviewEntry(models.Model):
         CHANGES_REQUESTED = "changes_requested", _("Changes requested")
         WITHDRAWN = "withdrawn", _("Withdrawn from readers")
         REVISED = "revised", _("New revision started")
+        CONFIRMED = "confirmed", _("Confirmed against the corrected original")
 
     translation = models.ForeignKey(
         archive.Translation,
@@ -194,34 +195,29 @@ def record_version(instance, *, created: bool) -> None:
     )
 
 
-# Every archive model keeps its full history, many-to-many links included.
+# Every archive model keeps its full history, every many-to-many link included (read
+# from the model, so a link added to a model is versioned without being listed here).
+HISTORY_MODELS: list[type[models.Model]] = [
+    archive.Document,
+    archive.Provenance,
+    archive.Scan,
+    archive.Transcript,
+    archive.Translation,
+    archive.Collection,
+    archive.Agent,
+    archive.Place,
+    archive.Topic,
+    archive.Repository,
+    archive.DeclassifyingAuthority,
+    archive.Translator,
+    archive.Funder,
+    archive.Language,
+    archive.Classification,
+    archive.DocumentType,
+    archive.RightsStatement,
+]
 HISTORY_M2M_FIELDS: dict[type[models.Model], list[str]] = {
-    archive.Document: [
-        "original_languages",
-        "creators",
-        "recipients",
-        "places",
-        "topics",
-        "collections",
-        "related_documents",
-        "attachments",
-        "funders",
-    ],
-    archive.Provenance: [],
-    archive.Scan: [],
-    archive.Transcript: [],
-    archive.Translation: ["translators", "approved_translators"],
-    archive.Collection: ["related_collections"],
-    archive.Agent: [],
-    archive.Place: [],
-    archive.Topic: [],
-    archive.Repository: [],
-    archive.Translator: ["working_languages"],
-    archive.Funder: [],
-    archive.Language: [],
-    archive.Classification: [],
-    archive.DocumentType: [],
-    archive.RightsStatement: [],
+    model: [field.name for field in model._meta.many_to_many] for model in HISTORY_MODELS
 }
 
 # Derived timestamps that change without an edit worth a history line.
@@ -235,3 +231,49 @@ for _model, _m2m in HISTORY_M2M_FIELDS.items():
         excluded_fields=HISTORY_EXCLUDED_FIELDS.get(_model, []),
         records_class=ChangesOnlyHistory,
     )
+
+
+class ImportJob(models.Model):
+    """A document import too big for a request, run by the task worker in two steps.
+
+    Checking reads every row and stores the report; the archivist looks at it and
+    confirms; writing imports the file (all rows or none) if it still means what was
+    checked. The file waits in default storage, readable by any server and worker.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the worker")
+        CHECKING = "checking", _("Checking rows")
+        CHECKED = "checked", _("Checked: waiting for confirmation")
+        CONFIRMED = "confirmed", _("Confirmed: waiting for the worker")
+        WRITING = "writing", _("Importing (all rows or none)")
+        DONE = "done", _("Imported")
+        REFUSED = "refused", _("Nothing imported")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.CASCADE
+    )
+    file_name = models.CharField(_("file"), max_length=255)
+    stored_file = models.CharField(max_length=255)  # path in default storage
+    create_missing = models.BooleanField(default=False)
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    errors_so_far = models.PositiveIntegerField(default=0)
+    # What the check found (counts, errors, new names, updates), shown until written.
+    report = models.JSONField(default=dict)
+    fingerprint = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        default_permissions = ()
+        verbose_name = _("import job")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_state_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.CHECKED, self.State.DONE, self.State.REFUSED)

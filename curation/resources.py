@@ -20,6 +20,7 @@ from archive.models import (
     Agent,
     Classification,
     Collection,
+    DeclassifyingAuthority,
     Document,
     DocumentType,
     Funder,
@@ -32,6 +33,7 @@ from archive.models import (
     Translation,
     Translator,
 )
+from archive.models.base import variant_name_list
 from curation.import_files import ImportFile, neutralize_dataset, read_import_file
 from curation.imports import (
     DOCUMENT_COLUMNS,
@@ -319,6 +321,22 @@ class PlacePathWidget(widgets.ForeignKeyWidget):
         return f" {PLACE_SEPARATOR} ".join(reversed(parts))
 
 
+class VariantNamesWidget(widgets.Widget):
+    """An authority's variant names: one a line in the record, `|`-separated in a cell."""
+
+    def clean(self, value, row=None, **kwargs):
+        return "\n".join(variant_name_list(str(value or "").replace(SEPARATOR, "\n")))
+
+    def render(self, value, obj=None, **kwargs):
+        return f" {SEPARATOR} ".join(variant_name_list(value or ""))
+
+
+def _variant_names_field() -> fields.Field:
+    return fields.Field(
+        attribute="variant_names", column_name="variant_names", widget=VariantNamesWidget()
+    )
+
+
 class DeskResource(resources.ModelResource):
     """Row-by-row import for authorities: history names the importer and the file."""
 
@@ -341,15 +359,19 @@ def _authority(model, extra: tuple[str, ...] = ()) -> type[DeskResource]:
         (DeskResource.Meta,),
         {"model": model, "import_id_fields": ["name"], "fields": ("name", "slug", *extra)},
     )
-    return type(f"{model.__name__}Resource", (DeskResource,), {"Meta": meta})
+    attributes = {"Meta": meta}
+    if "variant_names" in extra:
+        attributes["variant_names"] = _variant_names_field()
+    return type(f"{model.__name__}Resource", (DeskResource,), attributes)
 
 
 ClassificationResource = _authority(Classification, ("rank",))
 DocumentTypeResource = _authority(DocumentType)
 RightsStatementResource = _authority(RightsStatement, ("text", "url"))
 TopicResource = _authority(Topic, ("description",))
-AgentResource = _authority(Agent, ("kind", "description"))
-RepositoryResource = _authority(Repository, ("location", "url", "description"))
+AgentResource = _authority(Agent, ("kind", "description", "variant_names"))
+RepositoryResource = _authority(Repository, ("location", "url", "description", "variant_names"))
+DeclassifyingAuthorityResource = _authority(DeclassifyingAuthority, ("description",))
 FunderResource = _authority(Funder, ("credit_line", "url"))
 
 
@@ -375,6 +397,7 @@ class TranslatorResource(DeskResource):
 
 class PlaceResource(DeskResource):
     parent = fields.Field(attribute="parent", column_name="parent", widget=PlacePathWidget())
+    variant_names = _variant_names_field()
 
     def get_queryset(self):
         # Parents before the places inside them, so the export re-imports row by row.
@@ -383,7 +406,7 @@ class PlaceResource(DeskResource):
     class Meta(DeskResource.Meta):
         model = Place
         import_id_fields = ["name", "parent"]
-        fields = ("name", "parent", "slug")
+        fields = ("name", "parent", "slug", "variant_names")
 
 
 class CollectionResource(DeskResource):
@@ -422,6 +445,7 @@ RESOURCES: dict[str, type[resources.Resource]] = {
     "translators": TranslatorResource,
     "funders": FunderResource,
     "repositories": RepositoryResource,
+    "declassifying-authorities": DeclassifyingAuthorityResource,
     "languages": LanguageResource,
     "classifications": ClassificationResource,
     "document-types": DocumentTypeResource,

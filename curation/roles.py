@@ -23,6 +23,7 @@ _RECORD_MODELS = [
     "place",
     "topic",
     "repository",
+    "declassifyingauthority",
     "translator",
     "funder",
     "language",

@@ -10,7 +10,7 @@ from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.text import capfirst
 
-from archive.models import Document, Translation
+from archive.models import Translation
 from curation.models import HISTORY_M2M_FIELDS, ReviewEntry
 
 State = Translation.State
@@ -57,6 +57,17 @@ def sent_back_to(user: AbstractBaseUser) -> QuerySet[Translation]:
         )
         .order_by("-reviewed_at", "pk")
     )
+
+
+def translation_submitter(translation: Translation):
+    """Who submitted the revision now under review (or last reviewed)."""
+    entry = (
+        ReviewEntry.objects.filter(translation=translation, action=ReviewEntry.Action.SUBMITTED)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return entry.actor if entry else None
 
 
 def translation_for_review(pk: int) -> Translation:
@@ -117,7 +128,3 @@ def recent_activity(limit: int = 50) -> list[Activity]:
     streams = [_activity_of(model, limit) for model in HISTORY_M2M_FIELDS]
     merged = merge(*streams, key=lambda a: a.when, reverse=True)
     return list(islice(merged, limit))
-
-
-def scheduled_documents() -> QuerySet[Document]:
-    return Document.objects.filter(publish_at__isnull=False).order_by("publish_at")

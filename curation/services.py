@@ -1,25 +1,32 @@
 """Writes of the editors' desk: translation review and publishing.
 
-Every service locks the row it changes, checks the move against the row's
-current state and the user's permissions, saves through the model (so the
-history keeps who, when, what and why), and sends mail only after commit.
-Nothing else changes a translation's review state or a document's status.
+Every review or publishing move is declared once in ``MOVES`` (who may make it,
+from which state, what the history says) and run by ``_make_move``, which locks
+the row, checks the move against its current state and the user's permissions,
+saves through the model (so the history keeps who, when, what and why) and,
+for a translation, logs the review entry and announces it after commit
+(``curation.signals.review_moved``: mail goes out from there). Nothing else
+changes a translation's review state or a document's status.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from archive import versions
 from archive.models import Document, Translation
-from curation import notifications
 from curation.models import ReviewEntry
+from curation.selectors import translation_submitter
+from curation.signals import review_moved
 
 SUBMIT = "archive.change_translation"
 REVIEW = "curation.review_translation"
@@ -27,6 +34,7 @@ PUBLISH = "curation.publish_document"
 
 State = Translation.State
 Status = Document.Status
+Action = ReviewEntry.Action
 
 # Editing any of these on a translation under review or approved starts a new revision
 # (readers keep the approved text, credit and translators until it is approved).
@@ -46,6 +54,102 @@ class PublishCheckFailed(TransitionError):
         )
 
 
+@dataclass(frozen=True)
+class Move:
+    """A move the desk allows: who may make it, from which state, and what it records."""
+
+    permission: str
+    allowed: Callable[[Any], bool]  # given the locked row as it is now
+    refusal: str  # why not, when not allowed; "%(state)s" names the row's state
+    history: str  # the change reason in the record's history; "%(words)s": the user's
+    words_required: str = ""  # when the user must give a comment or reason: asks for it
+    logged: str = ""  # the review entry's action (translations)
+
+
+def _published(document: Document) -> bool:
+    return document.status == Status.PUBLISHED
+
+
+MOVES: dict[str, Move] = {
+    "translation_submit": Move(
+        SUBMIT,
+        lambda t: t.state in (State.DRAFT, State.CHANGES_REQUESTED),
+        gettext_lazy("Only a draft can be submitted; this translation is %(state)s."),
+        gettext_lazy("Submitted for review"),
+        logged=Action.SUBMITTED,
+    ),
+    "translation_approve": Move(
+        REVIEW,
+        lambda t: t.state == State.SUBMITTED,
+        gettext_lazy("Only a submitted translation can be approved; this one is %(state)s."),
+        gettext_lazy("Approved"),
+        logged=Action.APPROVED,
+    ),
+    "translation_request_changes": Move(
+        REVIEW,
+        lambda t: t.state == State.SUBMITTED,
+        gettext_lazy("Only a submitted translation can be sent back; this one is %(state)s."),
+        gettext_lazy("Changes requested"),
+        words_required=gettext_lazy("Say what should change: a comment is required."),
+        logged=Action.CHANGES_REQUESTED,
+    ),
+    "translation_withdraw": Move(
+        REVIEW,
+        lambda t: bool(t.approved_body),
+        gettext_lazy("This translation is not public, so there is nothing to withdraw."),
+        gettext_lazy("Withdrawn: %(words)s"),
+        words_required=gettext_lazy("Give a reason for withdrawing the translation."),
+        logged=Action.WITHDRAWN,
+    ),
+    "translation_confirm_current": Move(
+        REVIEW,
+        lambda t: t.is_stale,
+        gettext_lazy("This translation is not marked as out of date."),
+        gettext_lazy("Confirmed against the corrected original: %(words)s"),
+        words_required=gettext_lazy("Say why the translation still holds: a comment is required."),
+        logged=Action.CONFIRMED,
+    ),
+    "translation_start_revision": Move(
+        REVIEW,
+        lambda t: t.is_stale,
+        gettext_lazy("This translation is not marked as out of date."),
+        gettext_lazy("New revision started: the original was corrected"),
+        logged=Action.REVISED,
+    ),
+    "document_publish": Move(
+        PUBLISH,
+        lambda d: not _published(d),
+        gettext_lazy("This document is already published."),
+        gettext_lazy("Published"),
+    ),
+    "document_unpublish": Move(
+        PUBLISH,
+        _published,
+        gettext_lazy("Only a published document can be unpublished."),
+        gettext_lazy("Unpublished"),
+    ),
+    "document_withdraw": Move(
+        PUBLISH,
+        _published,
+        gettext_lazy("Only a published document can be withdrawn."),
+        gettext_lazy("Withdrawn: %(words)s"),
+        words_required=gettext_lazy("Give the reason readers will see on the tombstone page."),
+    ),
+    "document_schedule": Move(
+        PUBLISH,
+        lambda d: not _published(d),
+        gettext_lazy("This document is already published."),
+        gettext_lazy("Scheduled for publication"),
+    ),
+    "document_unschedule": Move(
+        PUBLISH,
+        lambda d: d.publish_at is not None,
+        gettext_lazy("This document is not scheduled."),
+        gettext_lazy("Scheduled publication cancelled"),
+    ),
+}
+
+
 def _require(user: AbstractBaseUser | None, perm: str) -> None:
     if user is None or not user.is_active or not user.has_perm(perm):
         raise PermissionDenied(_("You are not allowed to do this."))
@@ -58,10 +162,6 @@ def _save(obj, *, user: AbstractBaseUser | None, reason: str) -> None:
     del obj._change_reason
 
 
-def _locked_translation(translation: Translation) -> Translation:
-    return Translation.objects.select_for_update().get(pk=translation.pk)
-
-
 def _log(translation: Translation, *, action: str, before: str, user, comment: str = ""):
     return ReviewEntry.objects.create(
         translation=translation,
@@ -72,6 +172,43 @@ def _log(translation: Translation, *, action: str, before: str, user, comment: s
         comment=comment,
         body=translation.body,
     )
+
+
+@transaction.atomic
+def _make_move[M: models.Model](
+    name: str,
+    record: M,
+    *,
+    user,
+    change: Callable[[M], None],
+    saved: Callable[[M], object] | None = None,
+    words: str = "",
+) -> M:
+    """Run the move `name` on `record`: `change` edits the locked row (and may refuse
+    with a TransitionError of its own); `saved`, if given, follows the save in the same
+    transaction; `words` is the user's comment or reason."""
+    move = MOVES[name]
+    _require(user, move.permission)
+    words = words.strip()
+    if move.words_required and not words:
+        raise TransitionError(str(move.words_required))
+    current = type(record).objects.select_for_update().get(pk=record.pk)
+    if not move.allowed(current):
+        state = (
+            current.get_state_display()
+            if isinstance(current, Translation)
+            else current.get_status_display()
+        )
+        raise TransitionError(move.refusal % {"state": state.lower()})
+    before = getattr(current, "state", "")
+    change(current)
+    _save(current, user=user, reason=move.history % {"words": words})
+    if saved is not None:
+        saved(current)
+    if move.logged:
+        entry = _log(current, action=move.logged, before=before, user=user, comment=words)
+        transaction.on_commit(partial(review_moved.send, sender=ReviewEntry, entry=entry))
+    return current
 
 
 def _with_approved_credit(translation: Translation, *, keep: bool) -> None:
@@ -87,40 +224,20 @@ def _with_approved_credit(translation: Translation, *, keep: bool) -> None:
         del translation.skip_history_when_saving
 
 
-def translation_submitter(translation: Translation):
-    """Who submitted the revision now under review (or last reviewed)."""
-    entry = (
-        ReviewEntry.objects.filter(translation=translation, action=ReviewEntry.Action.SUBMITTED)
-        .select_related("actor")
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    return entry.actor if entry else None
-
-
 # --- Translation review -------------------------------------------------------------
 
 
-@transaction.atomic
 def translation_submit(*, translation: Translation, user: AbstractBaseUser) -> Translation:
     """Send a draft (or a revision made after changes were requested) to the editors."""
-    _require(user, SUBMIT)
-    current = _locked_translation(translation)
-    if current.state not in (State.DRAFT, State.CHANGES_REQUESTED):
-        raise TransitionError(
-            _("Only a draft can be submitted; this translation is %(state)s.")
-            % {"state": current.get_state_display().lower()}
-        )
-    if not current.body.strip():
-        raise TransitionError(_("There is no text to submit."))
-    before = current.state
-    current.state = State.SUBMITTED
-    _save(current, user=user, reason=_("Submitted for review"))
-    _log(current, action=ReviewEntry.Action.SUBMITTED, before=before, user=user)
-    return current
+
+    def change(current: Translation) -> None:
+        if not current.body.strip():
+            raise TransitionError(_("There is no text to submit."))
+        current.state = State.SUBMITTED
+
+    return _make_move("translation_submit", translation, user=user, change=change)
 
 
-@transaction.atomic
 def translation_approve(
     *, translation: Translation, editor: AbstractBaseUser, comment: str = ""
 ) -> Translation:
@@ -129,85 +246,93 @@ def translation_approve(
     An editor may not approve a revision they submitted themselves: every
     public text has been read by someone other than the person who sent it.
     """
-    _require(editor, REVIEW)
-    current = _locked_translation(translation)
-    if current.state != State.SUBMITTED:
-        raise TransitionError(
-            _("Only a submitted translation can be approved; this one is %(state)s.")
-            % {"state": current.get_state_display().lower()}
-        )
-    submitter = translation_submitter(current)
-    if submitter is not None and submitter.pk == editor.pk:
-        raise TransitionError(
-            _("You submitted this revision yourself; another editor must approve it.")
-        )
-    before = current.state
-    current.state = State.APPROVED
-    current.approved_body = current.body
-    current.approved_at = timezone.now()
-    _with_approved_credit(current, keep=True)
-    _save(current, user=editor, reason=_("Approved"))
-    entry = _log(
-        current, action=ReviewEntry.Action.APPROVED, before=before, user=editor, comment=comment
+
+    def change(current: Translation) -> None:
+        submitter = translation_submitter(current)
+        if submitter is not None and submitter.pk == editor.pk:
+            raise TransitionError(
+                _("You submitted this revision yourself; another editor must approve it.")
+            )
+        current.state = State.APPROVED
+        current.approved_body = current.body
+        current.approved_at = timezone.now()
+        # The text just read was read against the original as it is now.
+        current.original_checked_at, current.original_changed_at = current.approved_at, None
+        _with_approved_credit(current, keep=True)
+
+    return _make_move(
+        "translation_approve",
+        translation,
+        user=editor,
+        change=change,
+        saved=versions.record_approved_version,
+        words=comment,
     )
-    transaction.on_commit(partial(notifications.review_decision_sent, entry_id=entry.pk))
-    return current
 
 
-@transaction.atomic
 def translation_request_changes(
     *, translation: Translation, editor: AbstractBaseUser, comment: str
 ) -> Translation:
     """Send a submitted translation back to its submitter with the editor's comment."""
-    _require(editor, REVIEW)
-    if not comment.strip():
-        raise TransitionError(_("Say what should change: a comment is required."))
-    current = _locked_translation(translation)
-    if current.state != State.SUBMITTED:
-        raise TransitionError(
-            _("Only a submitted translation can be sent back; this one is %(state)s.")
-            % {"state": current.get_state_display().lower()}
-        )
-    before = current.state
-    current.state = State.CHANGES_REQUESTED
-    _save(current, user=editor, reason=_("Changes requested"))
-    entry = _log(
-        current,
-        action=ReviewEntry.Action.CHANGES_REQUESTED,
-        before=before,
-        user=editor,
-        comment=comment.strip(),
+
+    def change(current: Translation) -> None:
+        current.state = State.CHANGES_REQUESTED
+
+    return _make_move(
+        "translation_request_changes", translation, user=editor, change=change, words=comment
     )
-    transaction.on_commit(partial(notifications.review_decision_sent, entry_id=entry.pk))
-    return current
 
 
-@transaction.atomic
 def translation_withdraw(
     *, translation: Translation, editor: AbstractBaseUser, reason: str
 ) -> Translation:
     """Take a translation away from readers; its working text stays, as a draft."""
-    _require(editor, REVIEW)
-    if not reason.strip():
-        raise TransitionError(_("Give a reason for withdrawing the translation."))
-    current = _locked_translation(translation)
-    if not current.approved_body:
-        raise TransitionError(_("This translation is not public, so there is nothing to withdraw."))
-    before = current.state
-    current.approved_body = ""
-    current.approved_at = None
-    _with_approved_credit(current, keep=False)
-    if current.state == State.APPROVED:
-        current.state = State.DRAFT
-    _save(current, user=editor, reason=_("Withdrawn: %(reason)s") % {"reason": reason.strip()})
-    _log(
-        current,
-        action=ReviewEntry.Action.WITHDRAWN,
-        before=before,
+
+    def change(current: Translation) -> None:
+        current.approved_body = ""
+        current.approved_at = None
+        _with_approved_credit(current, keep=False)
+        if current.state == State.APPROVED:
+            current.state = State.DRAFT
+
+    return _make_move(
+        "translation_withdraw",
+        translation,
         user=editor,
-        comment=reason.strip(),
+        change=change,
+        saved=partial(versions.withdraw_versions, reason=reason.strip()),
+        words=reason,
     )
-    return current
+
+
+def translation_confirm_current(
+    *, translation: Translation, editor: AbstractBaseUser, comment: str
+) -> Translation:
+    """The approved text still holds against the corrected original: clear the
+    possibly-out-of-date mark (see archive/staleness.py)."""
+
+    def change(current: Translation) -> None:
+        current.original_checked_at, current.original_changed_at = timezone.now(), None
+
+    return _make_move(
+        "translation_confirm_current", translation, user=editor, change=change, words=comment
+    )
+
+
+def translation_start_revision(
+    *, translation: Translation, editor: AbstractBaseUser, comment: str = ""
+) -> Translation:
+    """Send a translation whose original was corrected back to draft, to bring it in line;
+    readers keep the approved text, and the mark stays until the revision is approved."""
+
+    def change(current: Translation) -> None:
+        if current.state != State.APPROVED:
+            raise TransitionError(_("A revision of this translation is already under way."))
+        current.state = State.DRAFT
+
+    return _make_move(
+        "translation_start_revision", translation, user=editor, change=change, words=comment
+    )
 
 
 def translation_note_edit(
@@ -254,89 +379,65 @@ def publication_problems(document: Document) -> list[str]:
     return missing
 
 
-def _locked_document(document: Document) -> Document:
-    return Document.objects.select_for_update().get(pk=document.pk)
-
-
-def _publish(current: Document, *, user, reason: str, at: datetime | None = None) -> None:
-    missing = publication_problems(current)
+def _check_publishable(document: Document) -> None:
+    missing = publication_problems(document)
     if missing:
         raise PublishCheckFailed(missing)
+
+
+def _publish(current: Document, *, at: datetime | None = None) -> None:
+    _check_publishable(current)
     current.status = Status.PUBLISHED
     current.first_published_at = current.first_published_at or at or timezone.now()
     current.publish_at = None
     current.withdrawn_at = None
     current.withdrawal_reason = ""
-    _save(current, user=user, reason=reason)
 
 
-@transaction.atomic
 def document_publish(*, document: Document, editor: AbstractBaseUser) -> Document:
-    _require(editor, PUBLISH)
-    current = _locked_document(document)
-    if current.status == Status.PUBLISHED:
-        raise TransitionError(_("This document is already published."))
-    _publish(current, user=editor, reason=_("Published"))
-    return current
+    return _make_move("document_publish", document, user=editor, change=_publish)
 
 
-@transaction.atomic
 def document_unpublish(*, document: Document, editor: AbstractBaseUser) -> Document:
     """Back to draft: readers get a 404, not a tombstone (use withdraw for that)."""
-    _require(editor, PUBLISH)
-    current = _locked_document(document)
-    if current.status != Status.PUBLISHED:
-        raise TransitionError(_("Only a published document can be unpublished."))
-    current.status = Status.DRAFT
-    _save(current, user=editor, reason=_("Unpublished"))
-    return current
+
+    def change(current: Document) -> None:
+        current.status = Status.DRAFT
+
+    return _make_move("document_unpublish", document, user=editor, change=change)
 
 
-@transaction.atomic
 def document_withdraw(*, document: Document, editor: AbstractBaseUser, reason: str) -> Document:
     """Withdraw a published document; its URL keeps a tombstone with the reason."""
-    _require(editor, PUBLISH)
-    if not reason.strip():
-        raise TransitionError(_("Give the reason readers will see on the tombstone page."))
-    current = _locked_document(document)
-    if current.status != Status.PUBLISHED:
-        raise TransitionError(_("Only a published document can be withdrawn."))
-    current.status = Status.WITHDRAWN
-    current.withdrawn_at = timezone.now()
-    current.withdrawal_reason = reason.strip()
-    current.publish_at = None
-    _save(current, user=editor, reason=_("Withdrawn: %(reason)s") % {"reason": reason.strip()})
-    return current
+
+    def change(current: Document) -> None:
+        current.status = Status.WITHDRAWN
+        current.withdrawn_at = timezone.now()
+        current.withdrawal_reason = reason.strip()
+        current.publish_at = None
+
+    return _make_move("document_withdraw", document, user=editor, change=change, words=reason)
 
 
-@transaction.atomic
 def document_schedule(
     *, document: Document, editor: AbstractBaseUser, publish_at: datetime
 ) -> Document:
     """Publish later: `publish_scheduled` (cron) publishes it once the time has come."""
-    _require(editor, PUBLISH)
-    if publish_at <= timezone.now():
-        raise TransitionError(_("Choose a date and time in the future."))
-    current = _locked_document(document)
-    if current.status == Status.PUBLISHED:
-        raise TransitionError(_("This document is already published."))
-    missing = publication_problems(current)
-    if missing:
-        raise PublishCheckFailed(missing)
-    current.publish_at = publish_at
-    _save(current, user=editor, reason=_("Scheduled for publication"))
-    return current
+
+    def change(current: Document) -> None:
+        if publish_at <= timezone.now():
+            raise TransitionError(_("Choose a date and time in the future."))
+        _check_publishable(current)
+        current.publish_at = publish_at
+
+    return _make_move("document_schedule", document, user=editor, change=change)
 
 
-@transaction.atomic
 def document_unschedule(*, document: Document, editor: AbstractBaseUser) -> Document:
-    _require(editor, PUBLISH)
-    current = _locked_document(document)
-    if current.publish_at is None:
-        raise TransitionError(_("This document is not scheduled."))
-    current.publish_at = None
-    _save(current, user=editor, reason=_("Scheduled publication cancelled"))
-    return current
+    def change(current: Document) -> None:
+        current.publish_at = None
+
+    return _make_move("document_unschedule", document, user=editor, change=change)
 
 
 @dataclass
@@ -363,9 +464,8 @@ def documents_publish_scheduled(*, now: datetime | None = None) -> ScheduledRun:
                 if current.status == Status.PUBLISHED:
                     continue
                 # Dated as scheduled, however late cron ran.
-                _publish(
-                    current, user=None, reason=_("Published as scheduled"), at=current.publish_at
-                )
+                _publish(current, at=current.publish_at)
+                _save(current, user=None, reason=_("Published as scheduled"))
                 run.published.append(current)
         except PublishCheckFailed as refused:
             run.refused[current] = str(refused)

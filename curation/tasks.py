@@ -1,19 +1,16 @@
-"""Scheduled publication as a Django task, for sites that run a task worker.
+"""Mail sent by the task worker (docs/tasks.md), so a slow mail server delays no request.
 
-Cron with `manage.py publish_scheduled` does the same without one; either way
-the work is `documents_publish_scheduled`.
+The desk's other tasks live beside the work they run: big imports in
+curation/import_jobs.py, scheduled publication in curation/periodic.py.
 """
 
+from django.core.mail import send_mail
 from django.tasks import task
-
-from curation.services import documents_publish_scheduled
 
 
 @task
-def publish_scheduled_documents() -> dict[str, list[int]]:
-    """Publish what is due; return the record IDs published and refused."""
-    run = documents_publish_scheduled()
-    return {
-        "published": [d.record_id for d in run.published],
-        "refused": [d.record_id for d in run.refused],
-    }
+def send_mail_later(*, subject: str, message: str, recipient_list: list[str]) -> int:
+    """Send one message; a slow or failing mail server delays no request."""
+    return send_mail(
+        subject=subject, message=message, from_email=None, recipient_list=recipient_list
+    )

@@ -17,9 +17,9 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from archive.diffs import word_diff
 from archive.models import Document, Translation
 from curation import selectors, services
-from curation.diffs import word_diff
 from curation.forms import CommentForm, ReasonForm, ScheduleForm
 from curation.scan_import import UnsafeArchive, scans_attach
 
@@ -47,10 +47,26 @@ def review_queue(request):
             "can_review": can_review,
             "queue": list(selectors.review_queue()) if can_review else [],
             "sent_back": list(selectors.sent_back_to(request.user)),
+            "stale_count": Translation.objects.filter(original_changed_at__isnull=False).count(),
         },
     )
 
 
+def _act(request, record, actions: dict, done: dict) -> None:
+    """Run the posted action on `record` through its service; say what happened."""
+    action = request.POST.get("action", "")
+    if action not in actions:
+        messages.error(request, _("Unknown action."))
+        return
+    try:
+        actions[action](record, request.user, request.POST)
+    except services.TransitionError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, done[action])
+
+
+# Each posted action: (the record, the user, the POST data) -> its service.
 REVIEW_ACTIONS = {
     "submit": lambda t, user, data: services.translation_submit(translation=t, user=user),
     "approve": lambda t, user, data: services.translation_approve(
@@ -76,16 +92,7 @@ def review(request, pk: int):
     _require(request, "archive.view_translation")
     translation = get_object_or_404(Translation, pk=pk)
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        if action not in REVIEW_ACTIONS:
-            messages.error(request, _("Unknown action."))
-            return redirect("curation:review", pk=pk)
-        try:
-            REVIEW_ACTIONS[action](translation, request.user, request.POST)
-        except services.TransitionError as refused:
-            messages.error(request, str(refused))
-        else:
-            messages.success(request, REVIEW_DONE[action])
+        _act(request, translation, REVIEW_ACTIONS, REVIEW_DONE)
         return redirect("curation:review", pk=pk)
 
     translation = selectors.translation_for_review(pk)
@@ -119,6 +126,24 @@ def review(request, pk: int):
     )
 
 
+def _schedule(document, user, data) -> None:
+    form = ScheduleForm(data)
+    if not form.is_valid():
+        raise services.TransitionError(_("Enter a valid date and time."))
+    services.document_schedule(
+        document=document, editor=user, publish_at=form.cleaned_data["publish_at"]
+    )
+
+
+PUBLICATION_ACTIONS = {
+    "publish": lambda d, user, data: services.document_publish(document=d, editor=user),
+    "unpublish": lambda d, user, data: services.document_unpublish(document=d, editor=user),
+    "withdraw": lambda d, user, data: services.document_withdraw(
+        document=d, editor=user, reason=data.get("reason", "")
+    ),
+    "schedule": _schedule,
+    "unschedule": lambda d, user, data: services.document_unschedule(document=d, editor=user),
+}
 PUBLICATION_DONE = {
     "publish": _("Published."),
     "unpublish": _("Unpublished: back to draft."),
@@ -132,37 +157,9 @@ PUBLICATION_DONE = {
 def publication(request, pk: int):
     _require(request, "archive.view_document")
     document = get_object_or_404(Document.objects.select_related("rights_statement"), pk=pk)
-    schedule_form = ScheduleForm()
-    reason_form = ReasonForm()
     if request.method == "POST":
         _require(request, services.PUBLISH)
-        action = request.POST.get("action", "")
-        try:
-            if action == "publish":
-                services.document_publish(document=document, editor=request.user)
-            elif action == "unpublish":
-                services.document_unpublish(document=document, editor=request.user)
-            elif action == "withdraw":
-                services.document_withdraw(
-                    document=document, editor=request.user, reason=request.POST.get("reason", "")
-                )
-            elif action == "schedule":
-                schedule_form = ScheduleForm(request.POST)
-                if not schedule_form.is_valid():
-                    raise services.TransitionError(_("Enter a valid date and time."))
-                services.document_schedule(
-                    document=document,
-                    editor=request.user,
-                    publish_at=schedule_form.cleaned_data["publish_at"],
-                )
-            elif action == "unschedule":
-                services.document_unschedule(document=document, editor=request.user)
-            else:
-                raise services.TransitionError(_("Unknown action."))
-        except services.TransitionError as refused:
-            messages.error(request, str(refused))
-        else:
-            messages.success(request, PUBLICATION_DONE[action])
+        _act(request, document, PUBLICATION_ACTIONS, PUBLICATION_DONE)
         return redirect("curation:publication", pk=pk)
 
     can_publish = request.user.has_perm(services.PUBLISH)
@@ -174,8 +171,8 @@ def publication(request, pk: int):
             "document": document,
             "missing": services.publication_problems(document),
             "can_publish": can_publish,
-            "schedule_form": schedule_form,
-            "reason_form": reason_form,
+            "schedule_form": ScheduleForm(),
+            "reason_form": ReasonForm(),
         },
     )
 

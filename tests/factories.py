@@ -93,6 +93,13 @@ class RepositoryFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Repository {n}")
 
 
+class DeclassifyingAuthorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.DeclassifyingAuthority
+
+    name = factory.Sequence(lambda n: f"Declassifying authority {n}")
+
+
 class TranslatorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Translator

@@ -6,9 +6,11 @@ import os
 import socket
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,7 +35,7 @@ def test_all_up(client):
         "database": "ok",
         "cache": "ok",
         "storage": "ok",
-        "queue": "not configured",
+        "queue": "ok",
     }
     assert "no-cache" in response["Cache-Control"]
 
@@ -58,14 +60,34 @@ def test_storage_down(client, settings, tmp_path):
     assert "NotADirectoryError" not in response.text  # causes go to the log only
 
 
-def test_a_plugged_in_check_down(client, settings):
-    settings.DOSSIER_HEALTH_CHECKS = {"queue": "tests.test_healthz.queue_unreachable"}
+@pytest.mark.django_db(transaction=True)  # the worker commits and closes its connection
+def test_queue_down_when_no_worker_takes_its_work(client, settings, task_worker):
+    """On the database queue, a task left waiting past the limit means no worker runs."""
+    from django_tasks_db.models import DBTaskResult
+
+    from config.health import QUEUE_STALLED
+    from curation.tasks import send_mail_later
+
+    result = send_mail_later.enqueue(subject="s", message="m", recipient_list=["a@example.org"])
+    assert statuses(client.get("/healthz"))["queue"] == "ok"  # just queued: not yet late
+    DBTaskResult.objects.filter(pk=result.id).update(
+        enqueued_at=timezone.now() - QUEUE_STALLED - timedelta(minutes=1)
+    )
     response = client.get("/healthz")
     assert response.status_code == 503
     assert statuses(response)["queue"] == "down"
+    task_worker()  # a worker takes it: the queue is healthy again
+    assert statuses(client.get("/healthz"))["queue"] == "ok"
 
 
-def queue_unreachable() -> None:
+def test_a_plugged_in_check_down(client, settings):
+    settings.DOSSIER_HEALTH_CHECKS = {"mirror": "tests.test_healthz.mirror_unreachable"}
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert statuses(response)["mirror"] == "down"
+
+
+def mirror_unreachable() -> None:
     with socket.create_connection(("127.0.0.1", closed_port()), timeout=1):
         pass
 

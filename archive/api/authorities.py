@@ -8,24 +8,29 @@ drafts use is not public yet.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 
 from archive import selectors
 from archive.api import records, schemas
-from archive.models import Agent, Place, Translator
+from archive.models import Agent, Document, Place, Translator
 
 
 def people_with_counts() -> QuerySet[Agent]:
     """People and organizations who wrote a published document (the search page's creator
-    filter): one grouped join, not a count per person."""
-    return Agent.objects.annotate(
-        document_count=Count(
-            "documents_created",
-            filter=Q(documents_created__status=selectors.PUBLISHED),
-            distinct=True,
-        )
-    ).filter(document_count__gt=0)
+    filter), with how many.
+
+    Counted per person on the creators table's agent index: a grouped join of every
+    person with every document (COUNT DISTINCT, grouped by all of the person's columns)
+    took 3 s per query at 100k documents on SQLite, and a page runs it twice (list and
+    count)."""
+    written = Document.creators.through.objects.filter(
+        agent_id=OuterRef("pk"), document__status=selectors.PUBLISHED
+    )
+    count = written.order_by().values("agent_id").annotate(count=Count("*")).values("count")
+    # Exists to select (it stops at the first document; the list's COUNT runs it for every
+    # person), the count only for the rows of the page shown.
+    return Agent.objects.filter(Exists(written)).annotate(document_count=Subquery(count))
 
 
 def person_with_documents(slug: str) -> Agent | None:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from archive.models import Document
 from archive.search.backends import Search, Sort, get_backend
-from archive.search.engine import SearchResults
+from archive.search.engine import SearchPlan
 from archive.search.filters import DocumentFilter
 from archive.search.views import MAX_ESTIMATED_PAGES, clean_params
 from archive.selectors import BY_DATE, NEWEST_FIRST, published_documents
@@ -63,7 +63,7 @@ def documents_page(
 
 
 def _search_page(search: Search, number, per_page: int) -> DocumentPage:
-    results = SearchResults(search)
+    results = SearchPlan(search)
     paginator = Paginator(results, per_page)
     if results.estimated and str(number).isdecimal() and int(number) > MAX_ESTIMATED_PAGES:
         raise SearchError(

@@ -20,6 +20,7 @@ from django.db import models, transaction
 from PIL import Image, ImageDraw, ImageFont
 
 from archive import models as archive
+from archive import versions
 from archive.demo import reference
 from archive.richtext import RichTextField, sanitize_html
 
@@ -263,6 +264,7 @@ def _load_translation(
     ) != set(translation.translators.all()):
         translation.keep_approved_credit()
         translation.save(update_fields=["approved_credit"])
+    versions.record_approved_version(translation)
 
 
 def _load_scan(loaded: _Loaded, document: archive.Document, data: reference.ScanData) -> None:

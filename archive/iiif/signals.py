@@ -1,13 +1,12 @@
-"""Tiles are made once an image scan is saved, after the transaction commits (a rolled-back
-upload makes none). Scans saved before this existed get theirs on first request, or from
-`manage.py make_iiif_tiles`."""
+"""Tiles are made once an image scan is saved, by the task worker after the transaction
+commits (a rolled-back upload queues none, and the archivist's save does not wait about
+a second per scan). Scans saved before this existed, or whose task has not run yet, get
+theirs on first request, or from `manage.py make_iiif_tiles`."""
 
 import logging
 
 from django.db import transaction
 from django.db.models.signals import post_save
-
-from archive.iiif import tiles
 
 logger = logging.getLogger(__name__)
 
@@ -15,7 +14,9 @@ logger = logging.getLogger(__name__)
 def _make_tiles_after_commit(sender, instance, **kwargs):
     if kwargs.get("raw") or not instance.is_image or not instance.file:
         return
-    transaction.on_commit(lambda: tiles.ensure_derivatives(scan=instance))
+    from archive.iiif.tasks import make_scan_derivatives
+
+    transaction.on_commit(lambda: make_scan_derivatives.enqueue(instance.pk))
 
 
 def connect() -> None:

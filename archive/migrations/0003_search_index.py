@@ -26,7 +26,7 @@ POSTGRES = [
     "CREATE AGGREGATE tsvector_agg (tsvector) "
     "(SFUNC = tsvector_concat, STYPE = tsvector, INITCOND = '')",
     # Plain text as indexed: control characters out (two of them mark highlights),
-    # CJK characters spaced apart (archive.search.index.plain_text does the same).
+    # CJK characters spaced apart (archive.search.text.plain_text does the same).
     "CREATE FUNCTION dossier_plain(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$"
     f" SELECT regexp_replace(regexp_replace(coalesce(t, ''), '[{CONTROL}]', ' ', 'g'),"
     f" '([{CJK}])', ' \\1 ', 'g') $$",

@@ -1,11 +1,11 @@
-from archive.search.models import SearchEntry
-
 from .collections import Collection
 from .documents import Document, Provenance, Scan, Transcript, Translation, next_record_id
 from .people import Funder, Translator
+from .versions import TranslationVersion
 from .vocabularies import (
     Agent,
     Classification,
+    DeclassifyingAuthority,
     DocumentType,
     Language,
     Place,
@@ -18,6 +18,7 @@ __all__ = [
     "Agent",
     "Classification",
     "Collection",
+    "DeclassifyingAuthority",
     "Document",
     "DocumentType",
     "Funder",
@@ -27,10 +28,10 @@ __all__ = [
     "Repository",
     "RightsStatement",
     "Scan",
-    "SearchEntry",
     "Topic",
     "Transcript",
     "Translation",
+    "TranslationVersion",
     "Translator",
     "next_record_id",
 ]

@@ -1,6 +1,7 @@
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from archive.signals import documents_changed
 from archive.slugs import unique_slug
 
 
@@ -10,6 +11,39 @@ class TimeStamped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class AnnouncingQuerySet(models.QuerySet):
+    """Bulk writes that announce which documents they touched (``documents_changed``).
+
+    ``update()`` and ``bulk_create()`` send no model signals, yet what the documents,
+    transcripts and translations hold is read elsewhere (the search index).
+    ``bulk_update()`` goes through ``update()``.
+    """
+
+    # Path from the model to the document it belongs to.
+    document_field = "document_id"
+
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db):
+            documents = set(self.values_list(self.document_field, flat=True))
+            rows = super().update(**kwargs)
+            self._announce(documents)
+        return rows
+
+    update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            field = self.model._meta.pk.attname if self.document_field == "pk" else "document_id"
+            self._announce({getattr(obj, field) for obj in created})
+        return created
+
+    bulk_create.alters_data = True
+
+    def _announce(self, document_ids: set[int]) -> None:
+        documents_changed.send(sender=self.model, document_ids=document_ids)
 
 
 class Authority(models.Model):
@@ -34,6 +68,35 @@ class Authority(models.Model):
         if not self.slug:
             self.slug = unique_slug(self, self.name)
         super().save(*args, **kwargs)
+
+
+class HasVariantNames(models.Model):
+    """An authority known by more than one name: "Peking" and "北京" for Beijing.
+
+    Kept as text, one name per line, so the document page and the search index read them
+    with the authority itself, at no extra query.
+    """
+
+    variant_names = models.TextField(
+        _("variant names"),
+        blank=True,
+        help_text=_(
+            "One per line: other romanizations (Peking, Mao Tse-tung), older or newer names "
+            "(Saigon), the name in its original script (北京, 毛泽东)."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def variant_name_list(self) -> list[str]:
+        return variant_name_list(self.variant_names)
+
+
+def variant_name_list(text: str) -> list[str]:
+    """The names in `text`, one a line, each once, in the order given."""
+    return list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
 
 
 def reencode_new_image(field_file, *, max_side: int | None = None) -> None:

@@ -14,9 +14,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
+from archive.alignment import validate_alignment
 from archive.dates import DatePrecision, parse_historical_date
 from archive.richtext import RichTextField
-from archive.search.bulk import IndexedQuerySet
 from archive.slugs import unique_slug
 from archive.uploads import (
     is_multipage_tiff,
@@ -27,14 +27,14 @@ from archive.uploads import (
     validate_scan_upload,
 )
 
-from .base import TimeStamped, reencode_new_image
+from .base import AnnouncingQuerySet, TimeStamped, reencode_new_image
 
 # How often a new document picks a fresh record ID after others took its number: a
 # stress test of 8 creators adding non-stop needed at most 19 attempts.
 NUMBERING_ATTEMPTS = 50
 
 
-class DocumentQuerySet(IndexedQuerySet):
+class DocumentQuerySet(AnnouncingQuerySet):
     document_field = "pk"
 
     def published(self):
@@ -311,7 +311,32 @@ class Provenance(models.Model):
         help_text=_("Full citation of where the translation was first published, if elsewhere."),
     )
     acquisition_note = models.TextField(_("acquisition"), blank=True)
-    declassification_note = models.TextField(_("declassification"), blank=True)
+    declassified_by = models.ForeignKey(
+        "archive.DeclassifyingAuthority",
+        verbose_name=_("declassifying authority"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="provenances",
+        help_text=_('Who released the original, e.g. "US Department of State".'),
+    )
+    declassified_on = models.DateField(_("declassification date"), null=True, blank=True)
+    declassification_case = models.CharField(
+        _("case or request number"),
+        max_length=100,
+        blank=True,
+        help_text=_('The FOIA or MDR case number, e.g. "F-2019-01234".'),
+    )
+    declassification_program = models.CharField(
+        _("review program"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            'e.g. "Freedom of Information Act", "Mandatory Declassification Review", '
+            '"Automatic declassification (25 years)".'
+        ),
+    )
+    declassification_note = models.TextField(_("declassification notes"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -321,6 +346,15 @@ class Provenance(models.Model):
     def __str__(self) -> str:
         parts = [self.archival_reference, str(self.repository or "")]
         return ", ".join(p for p in parts if p) or str(_("Provenance"))
+
+    @property
+    def is_declassified(self) -> bool:
+        return bool(
+            self.declassified_by_id
+            or self.declassified_on
+            or self.declassification_case
+            or self.declassification_program
+        )
 
     @property
     def source_line(self) -> str:
@@ -468,7 +502,7 @@ class Transcript(TimeStamped):
     )
     body = RichTextField(_("text"))
 
-    objects = IndexedQuerySet.as_manager()
+    objects = AnnouncingQuerySet.as_manager()
 
     class Meta:
         ordering = ["document", "language__name"]
@@ -484,7 +518,7 @@ class Transcript(TimeStamped):
         return f"{self.language} transcript of {self.document}"
 
 
-class TranslationQuerySet(IndexedQuerySet):
+class TranslationQuerySet(AnnouncingQuerySet):
     def public(self):
         """Translations readers may see: those with an approved text."""
         return self.exclude(approved_body="")
@@ -524,6 +558,17 @@ class Translation(TimeStamped):
             'from the translators ("Translated by …").'
         ),
     )
+    alignment = models.TextField(
+        _("paragraph alignment"),
+        blank=True,
+        validators=[validate_alignment],
+        help_text=_(
+            "Left blank, paragraph n of this translation is shown beside paragraph n of the "
+            "original transcript. Corrections, one per line: 3=3-4 (paragraph 3 renders "
+            "transcript paragraphs 3 and 4), 5-6=5 (a split), 9= (no counterpart), =12 "
+            "(not translated). Paragraphs after a correction pair one to one again."
+        ),
+    )
     state = models.CharField(
         _("review state"), max_length=20, choices=State, default=State.DRAFT, db_index=True
     )
@@ -540,6 +585,16 @@ class Translation(TimeStamped):
         related_name="approved_translations",
     )
 
+    # Stale-translation detection (archive/staleness.py): when the approved text was last
+    # checked against the original (approval, or an editor's confirmation), and when a
+    # transcript of the document was corrected after that; empty while nothing changed.
+    original_checked_at = models.DateTimeField(
+        _("checked against the original"), null=True, blank=True, editable=False
+    )
+    original_changed_at = models.DateTimeField(
+        _("original corrected since"), null=True, blank=True, editable=False, db_index=True
+    )
+
     objects = TranslationQuerySet.as_manager()
 
     class Meta:
@@ -553,6 +608,11 @@ class Translation(TimeStamped):
     @property
     def is_public(self) -> bool:
         return bool(self.approved_body)
+
+    @property
+    def is_stale(self) -> bool:
+        """The original was corrected after the approved text was checked against it."""
+        return self.original_changed_at is not None
 
     def credit(self) -> str:
         """The credit line, or one made from the translators' names (of the working copy;

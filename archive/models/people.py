@@ -1,6 +1,7 @@
 """The people and bodies behind a translation: translators and funders."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from archive.uploads import validate_image_upload
@@ -20,6 +21,9 @@ class Translator(Authority):
     class Meta(Authority.Meta):
         verbose_name = _("translator")
         verbose_name_plural = _("translators")
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:translator_detail", kwargs={"slug": self.slug})
 
 
 class Funder(Authority):
@@ -41,6 +45,9 @@ class Funder(Authority):
     class Meta(Authority.Meta):
         verbose_name = _("funder")
         verbose_name_plural = _("funders")
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:funder_detail", kwargs={"slug": self.slug})
 
     def save(self, *args, **kwargs):
         if not self.credit_line:

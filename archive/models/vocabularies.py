@@ -3,11 +3,12 @@
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Concat, Substr
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from archive.richtext import RichTextField
 
-from .base import Authority
+from .base import Authority, HasVariantNames
 
 
 class Language(models.Model):
@@ -67,8 +68,11 @@ class Topic(Authority):
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
 
+    def get_absolute_url(self) -> str:
+        return reverse("archive:topic_detail", kwargs={"slug": self.slug})
 
-class Place(Authority):
+
+class Place(HasVariantNames, Authority):
     """A place, inside another (a city inside a country).
 
     `tree_path` ("/3/17/") is maintained on save so "documents of places inside
@@ -98,6 +102,9 @@ class Place(Authority):
             ),
         ]
 
+    def get_absolute_url(self) -> str:
+        return reverse("archive:place_detail", kwargs={"slug": self.slug})
+
     def clean(self) -> None:
         # The parent's path lists all its ancestors, so this catches any cycle.
         if self.pk and self.parent_id and f"/{self.pk}/" in self.parent.tree_path:
@@ -126,7 +133,7 @@ class Place(Authority):
         return Place.objects.filter(tree_path__startswith=self.tree_path)
 
 
-class Agent(Authority):
+class Agent(HasVariantNames, Authority):
     """A person or organization that created or received documents."""
 
     class Kind(models.TextChoices):
@@ -142,7 +149,7 @@ class Agent(Authority):
         verbose_name_plural = _("people and organizations")
 
 
-class Repository(Authority):
+class Repository(HasVariantNames, Authority):
     """An archive holding originals ("PRC Foreign Ministry Archive")."""
 
     name = models.CharField(_("name"), max_length=255, unique=True)
@@ -153,3 +160,18 @@ class Repository(Authority):
     class Meta(Authority.Meta):
         verbose_name = _("repository")
         verbose_name_plural = _("repositories")
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:repository_detail", kwargs={"slug": self.slug})
+
+
+class DeclassifyingAuthority(Authority):
+    """A body that reviewed and released records ("US Department of State", "PRC Foreign
+    Ministry"): the declassification a document's provenance records."""
+
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta(Authority.Meta):
+        verbose_name = _("declassifying authority")
+        verbose_name_plural = _("declassifying authorities")

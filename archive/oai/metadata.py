@@ -2,43 +2,19 @@
 
 import re
 
-from lxml import etree
-
+from archive.oai import xml
 from archive.oai.records import Record
 
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC = "http://purl.org/dc/elements/1.1/"
-XSI = "http://www.w3.org/2001/XMLSchema-instance"
 OAI_DC_SCHEMA = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
 
-# Characters XML 1.0 cannot carry: dropped rather than failing the whole page.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # ISO 8601 calendar dates and intervals of them, as EDTF writes exact dates and ranges.
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$")
 
+# Declared once on the response's root, not on each record.
 NAMESPACES = {"oai_dc": OAI_DC, "dc": DC}
-_OAI_DC_ROOT = f"{{{OAI_DC}}}dc"
-_SCHEMA_LOCATION = f"{{{XSI}}}schemaLocation"
-_DC_TAGS = {
-    name: f"{{{DC}}}{name}"
-    for name in [
-        "title",
-        "creator",
-        "subject",
-        "description",
-        "publisher",
-        "date",
-        "type",
-        "identifier",
-        "source",
-        "language",
-        "rights",
-    ]
-}
-
-
-def xml_text(value) -> str:
-    return _NOT_XML.sub("", str(value))
+_OAI_DC_OPENING = f'<oai_dc:dc xsi:schemaLocation="{OAI_DC} {OAI_DC_SCHEMA}">'
 
 
 def iso_date(document: Record) -> str:
@@ -54,11 +30,9 @@ def iso_date(document: Record) -> str:
     return f"{earliest.isoformat()}/{latest.isoformat()}"
 
 
-def oai_dc(parent: etree._Element, record: Record, *, permalink: str, publisher: str) -> None:
-    """Write the record's oai_dc into `parent` (the <metadata> element). The response's root
-    declares the oai_dc and dc prefixes once (NAMESPACES), not each record."""
-    root = etree.SubElement(parent, _OAI_DC_ROOT)
-    root.set(_SCHEMA_LOCATION, f"{OAI_DC} {OAI_DC_SCHEMA}")
+def oai_dc(record: Record, *, permalink: str, publisher: str) -> str:
+    """The record's oai_dc element, for the <metadata> element of a response whose root
+    declares the oai_dc, dc and xsi prefixes."""
     values = [
         ("title", record.title),
         *(("creator", creator) for creator in record.creators),
@@ -74,7 +48,10 @@ def oai_dc(parent: etree._Element, record: Record, *, permalink: str, publisher:
         ("rights", record.rights),
         ("rights", record.rights_url),
     ]
+    parts = [_OAI_DC_OPENING]
     for name, value in values:
-        text = xml_text(value).strip() if value else ""
-        if text:
-            etree.SubElement(root, _DC_TAGS[name]).text = text
+        value = value.strip() if value else ""
+        if value:
+            parts.append(f"<dc:{name}>{xml.text(value)}</dc:{name}>")
+    parts.append("</oai_dc:dc>")
+    return "".join(parts)

@@ -6,10 +6,12 @@ harvest costs what page 1 does and the server holds one page at a time.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Exists, OuterRef, QuerySet, Value
-from django.db.models.functions import Cast
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 
 from archive.models import Collection, Document
 
@@ -150,10 +152,13 @@ def records_page(
     """Up to `size` + 1 records after the cursor (the extra one says whether more follow),
     with what their headers and, if asked, their oai_dc metadata show."""
     if after is not None:
-        # ">= datestamp" lets the index find the start; the exclude skips what was sent.
-        documents = documents.filter(metadata_changed_at__gte=after.datestamp).exclude(
-            metadata_changed_at=after.datestamp, id__lte=after.id
-        )
+        # A row-value comparison, (datestamp, id) > (last datestamp, last id), which both
+        # databases answer with one seek on the index. "datestamp >= last and not (same
+        # datestamp and id <= last id)" walked every record sharing the last datestamp: a
+        # rename touches thousands of records with one timestamp, and on such ties each
+        # page cost more than the one before (SQLite, 10k ties: 2.6 ms against 0.09 ms).
+        position = Tuple(F("metadata_changed_at"), F("id"))
+        documents = documents.filter(TupleGreaterThan(position, (after.datestamp, after.id)))
     documents = documents.order_by("metadata_changed_at", "id")
     columns = HEADER_COLUMNS + (METADATA_COLUMNS if with_metadata else ())
     page = []
@@ -194,28 +199,55 @@ def _fill(
     record.source = published_source or ", ".join(p for p in (reference, repository) if p)
 
 
-# (kind, relation, column) of the terms a record names, read in one UNION.
+# (kind, many-to-many field, column of the related table) of the terms a record names;
+# None: the related row's id.
 _TERMS = (
-    ("collection", "collections", "collection_id"),
-    ("creator", "creators", "agent__name"),
-    ("topic", "topics", "topic__name"),
-    ("place", "places", "place__name"),
-    ("language", "original_languages", "language__code"),
+    ("collection", "collections", None),
+    ("creator", "creators", "name"),
+    ("topic", "topics", "name"),
+    ("place", "places", "name"),
+    ("language", "original_languages", "code"),
 )
+
+
+@functools.cache
+def _terms_sql(kinds: tuple[str, ...]) -> str:
+    """One UNION ALL of (kind, document id, value) over the join tables, with a `{ids}`
+    slot for the page's document ids. Written as SQL because the ORM's compilation of five
+    `IN` lists of 250 ids cost more than the query itself, once per page."""
+    quote = connection.ops.quote_name
+    parts = []
+    for kind, relation, column in _TERMS:
+        if kind not in kinds:
+            continue
+        field = Document._meta.get_field(relation)
+        through, document_column = quote(field.m2m_db_table()), quote(field.m2m_column_name())
+        related_column = quote(field.m2m_reverse_name())
+        if column is None:
+            value, join = f"t.{related_column}", ""
+        else:
+            related = field.related_model._meta
+            value = f"r.{quote(column)}"
+            key = quote(related.pk.column)
+            join = f" JOIN {quote(related.db_table)} r ON r.{key} = t.{related_column}"
+        parts.append(
+            f"SELECT '{kind}', t.{document_column}, CAST({value} AS TEXT) FROM {through} t{join}"
+            f" WHERE t.{document_column} IN ({{ids}})"
+        )
+    return " UNION ALL ".join(parts)
 
 
 def _add_terms(records: dict[int, Record], *, with_metadata: bool) -> None:
     if not records:
         return
-    terms = _TERMS if with_metadata else _TERMS[:1]
-    parts = [
-        getattr(Document, relation)
-        .through.objects.filter(document__id__in=records)
-        .order_by()
-        .values_list(Value(kind), "document_id", Cast(column, CharField()))
-        for kind, relation, column in terms
-    ]
-    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    kinds = tuple(kind for kind, _, _ in (_TERMS if with_metadata else _TERMS[:1]))
+    # The ids are the page's primary keys, integers: written into the SQL rather than
+    # bound, since psycopg's client-side binding parses a query's 1,250 placeholders for
+    # longer than PostgreSQL takes to answer it.
+    ids = ", ".join(str(int(pk)) for pk in records)
+    with connection.cursor() as cursor:
+        cursor.execute(_terms_sql(kinds).replace("{ids}", ids))
+        rows = cursor.fetchall()
     by_kind: dict[str, list] = {}
     for kind, document_id, value in sorted(rows, key=lambda row: (row[0], row[2])):
         by_kind.setdefault(kind, []).append((document_id, value))

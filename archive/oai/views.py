@@ -2,7 +2,8 @@
 deleted records for withdrawn documents, and every error condition with its code.
 
 Arguments are checked before any query runs; a bad request answers an OAI error document
-(HTTP 200, as the protocol asks), never a 500. XML is built with lxml, which escapes text.
+(HTTP 200, as the protocol asks), never a 500. Responses are written as text through
+`archive.oai.xml`, which escapes every value.
 """
 
 import datetime
@@ -14,16 +15,20 @@ from django.http import HttpResponse, HttpResponseNotAllowed
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from lxml import etree
 
-from archive.oai import records, tokens
-from archive.oai.metadata import NAMESPACES, OAI_DC, OAI_DC_SCHEMA, oai_dc, xml_text
+from archive.oai import records, tokens, xml
+from archive.oai.metadata import NAMESPACES, OAI_DC, OAI_DC_SCHEMA, oai_dc
 from archive.oai.records import Cursor
+from archive.oai.xml import element, text, text_element
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 OAI_SCHEMA = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
-_O = f"{{{OAI}}}"
+_ROOT_OPENING = (
+    f'<OAI-PMH xmlns="{OAI}" xmlns:xsi="{XSI}"'
+    + "".join(f' xmlns:{prefix}="{uri}"' for prefix, uri in NAMESPACES.items())
+    + f' xsi:schemaLocation="{OAI} {OAI_SCHEMA}">'
+)
 
 PAGE_SIZE = 250
 FORMATS = {"oai_dc": (OAI_DC_SCHEMA, OAI_DC)}
@@ -95,25 +100,26 @@ def endpoint(request):
         return HttpResponseNotAllowed(["GET", "POST"])
     arguments = request.POST if request.method == "POST" else request.GET
     repository = Repository.for_request(request)
-    root = etree.Element(_O + "OAI-PMH", nsmap={None: OAI, "xsi": XSI, **NAMESPACES})
-    root.set(f"{{{XSI}}}schemaLocation", f"{OAI} {OAI_SCHEMA}")
-    etree.SubElement(root, _O + "responseDate").text = _stamp(timezone.now())
-    request_element = etree.SubElement(root, _O + "request")
-    request_element.text = repository.base_url
+    echoed: dict[str, str] = {}
     try:
         verb, args = _checked_arguments(arguments)
-        for name, value in sorted(args.items()):
-            request_element.set(name, xml_text(value))
-        request_element.set("verb", verb)
-        root.append(HANDLERS[verb](repository, args))
+        echoed = {**dict(sorted(args.items())), "verb": verb}
+        answer = HANDLERS[verb](repository, args)
     except OaiError as error:
         # After badVerb or badArgument the request element names only the base URL.
         if error.code in ("badVerb", "badArgument"):
-            request_element.attrib.clear()
-        element = etree.SubElement(root, _O + "error", code=error.code)
-        element.text = error.message
-    body = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
-    return HttpResponse(body, content_type="text/xml; charset=utf-8")
+            echoed = {}
+        answer = element("error", text(error.message), {"code": error.code})
+    body = "".join(
+        [
+            _ROOT_OPENING,
+            text_element("responseDate", _stamp(timezone.now())),
+            element("request", text(repository.base_url), echoed),
+            answer,
+            "</OAI-PMH>",
+        ]
+    )
+    return HttpResponse(xml.document(body), content_type="text/xml; charset=utf-8")
 
 
 def _checked_arguments(arguments) -> tuple[str, dict[str, str]]:
@@ -148,10 +154,9 @@ def _checked_arguments(arguments) -> tuple[str, dict[str, str]]:
 # Verbs ------------------------------------------------------------------------------------
 
 
-def identify(repository: Repository, args) -> etree._Element:
-    element = etree.Element(_O + "Identify")
+def identify(repository: Repository, args) -> str:
     earliest = records.earliest_datestamp() or timezone.now()
-    for name, value in (
+    fields = [
         ("repositoryName", settings.DOSSIER_ARCHIVE_NAME),
         ("baseURL", repository.base_url),
         ("protocolVersion", "2.0"),
@@ -159,51 +164,54 @@ def identify(repository: Repository, args) -> etree._Element:
         ("earliestDatestamp", _stamp(earliest)),
         ("deletedRecord", "persistent"),
         ("granularity", GRANULARITY),
-    ):
-        etree.SubElement(element, _O + name).text = value
-    return element
+    ]
+    return element("Identify", "".join(text_element(name, value) for name, value in fields))
 
 
-def list_metadata_formats(repository: Repository, args) -> etree._Element:
+def list_metadata_formats(repository: Repository, args) -> str:
     if "identifier" in args:
         _document(repository, args["identifier"])
-    element = etree.Element(_O + "ListMetadataFormats")
-    for prefix, (schema, namespace) in FORMATS.items():
-        metadata_format = etree.SubElement(element, _O + "metadataFormat")
-        etree.SubElement(metadata_format, _O + "metadataPrefix").text = prefix
-        etree.SubElement(metadata_format, _O + "schema").text = schema
-        etree.SubElement(metadata_format, _O + "metadataNamespace").text = namespace
-    return element
+    formats = [
+        element(
+            "metadataFormat",
+            text_element("metadataPrefix", prefix)
+            + text_element("schema", schema)
+            + text_element("metadataNamespace", namespace),
+        )
+        for prefix, (schema, namespace) in FORMATS.items()
+    ]
+    return element("ListMetadataFormats", "".join(formats))
 
 
-def list_sets(repository: Repository, args) -> etree._Element:
+def list_sets(repository: Repository, args) -> str:
     if "resumptionToken" in args:
         # Sets come in one list: no token this repository issues is a ListSets token.
         raise OaiError("badResumptionToken", "ListSets is answered in one response.")
     sets = repository.set_tree().sets()
     if not sets:
         raise OaiError("noSetHierarchy", "This archive has no collections to harvest by.")
-    element = etree.Element(_O + "ListSets")
-    for oai_set in sets:
-        set_element = etree.SubElement(element, _O + "set")
-        etree.SubElement(set_element, _O + "setSpec").text = oai_set.spec
-        etree.SubElement(set_element, _O + "setName").text = xml_text(oai_set.name)
-    return element
+    return element(
+        "ListSets",
+        "".join(
+            element(
+                "set", text_element("setSpec", oai_set.spec) + text_element("setName", oai_set.name)
+            )
+            for oai_set in sets
+        ),
+    )
 
 
-def get_record(repository: Repository, args) -> etree._Element:
+def get_record(repository: Repository, args) -> str:
     _check_format(args["metadataPrefix"])
     document = _document(repository, args["identifier"], with_metadata=True)
-    element = etree.Element(_O + "GetRecord")
-    element.append(_record(repository, document))
-    return element
+    return element("GetRecord", _record(repository, document))
 
 
-def list_identifiers(repository: Repository, args) -> etree._Element:
+def list_identifiers(repository: Repository, args) -> str:
     return _list(repository, args, container="ListIdentifiers", with_metadata=False)
 
 
-def list_records(repository: Repository, args) -> etree._Element:
+def list_records(repository: Repository, args) -> str:
     return _list(repository, args, container="ListRecords", with_metadata=True)
 
 
@@ -254,22 +262,13 @@ def _list(repository: Repository, args, *, container: str, with_metadata: bool):
     if not page and token is not None:
         raise OaiError("badResumptionToken", "This harvest has no more records.")
 
-    element = etree.Element(_O + container)
-    for record in page:
-        if with_metadata:
-            element.append(_record(repository, record))
-        else:
-            element.append(_header(repository, record))
+    write = _record if with_metadata else _header
+    parts = [write(repository, record) for record in page]
     if token is not None or more:
-        resumption = etree.SubElement(
-            element,
-            _O + "resumptionToken",
-            completeListSize=str(max(complete_list_size, sent + len(page))),
-            cursor=str(sent),
-        )
+        resumption = ""
         if more:
             last = page[-1]
-            resumption.text = tokens.ResumptionToken(
+            resumption = tokens.ResumptionToken(
                 metadata_prefix=prefix,
                 set_spec=set_spec,
                 from_=from_,
@@ -278,7 +277,15 @@ def _list(repository: Repository, args, *, container: str, with_metadata: bool):
                 cursor=sent + len(page),
                 complete_list_size=complete_list_size,
             ).encode()
-    return element
+        size = max(complete_list_size, sent + len(page))
+        parts.append(
+            element(
+                "resumptionToken",
+                resumption,  # URL-safe base64: nothing to escape
+                {"completeListSize": str(size), "cursor": str(sent)},
+            )
+        )
+    return element(container, "".join(parts))
 
 
 def _check_format(prefix: str) -> None:
@@ -345,28 +352,29 @@ def _document(repository: Repository, identifier: str, *, with_metadata: bool = 
     return found[0]
 
 
-def _header(repository: Repository, record: records.Record) -> etree._Element:
-    header = etree.Element(_O + "header")
+def _header(repository: Repository, record: records.Record) -> str:
+    parts = [
+        text_element("identifier", repository.identifier(record)),
+        text_element("datestamp", _stamp(record.datestamp)),
+        *(
+            text_element("setSpec", spec)
+            for spec in repository.set_tree().specs_of(record.collection_ids)
+        ),
+    ]
+    attributes = None if record.published else {"status": "deleted"}
+    return element("header", "".join(parts), attributes)
+
+
+def _record(repository: Repository, record: records.Record) -> str:
+    header = _header(repository, record)
     if not record.published:
-        header.set("status", "deleted")
-    etree.SubElement(header, _O + "identifier").text = repository.identifier(record)
-    etree.SubElement(header, _O + "datestamp").text = _stamp(record.datestamp)
-    for spec in repository.set_tree().specs_of(record.collection_ids):
-        etree.SubElement(header, _O + "setSpec").text = spec
-    return header
-
-
-def _record(repository: Repository, record: records.Record) -> etree._Element:
-    element = etree.Element(_O + "record")
-    element.append(_header(repository, record))
-    if record.published:
-        oai_dc(
-            etree.SubElement(element, _O + "metadata"),
-            record,
-            permalink=f"{repository.permalink_prefix}{record.record_id}/",
-            publisher=settings.DOSSIER_ARCHIVE_NAME,
-        )
-    return element
+        return element("record", header)
+    metadata = oai_dc(
+        record,
+        permalink=f"{repository.permalink_prefix}{record.record_id}/",
+        publisher=settings.DOSSIER_ARCHIVE_NAME,
+    )
+    return element("record", header + element("metadata", metadata))
 
 
 def _stamp(moment: datetime.datetime) -> str:

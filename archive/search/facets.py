@@ -1,7 +1,7 @@
 """Facets: the filters a reader can narrow a search by, with counts for the current results.
 
 Each facet value is a key in the index (``prefix`` + id, e.g. "to12"), so counting
-all facets is one grouped pass over the matching rows (``backend.facet_counts``) and
+all facets is one grouped pass over the matching rows (``SearchPlan.facet_counts``) and
 naming the values shown is one more query (``facet_groups``).
 """
 
@@ -10,17 +10,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 FACET_LIMIT = 10
-# Result sets larger than this have their facets counted on a sample of about
-# FACET_SAMPLE_SIZE documents spread over the ids (backend.facet_counts), scaled up and
-# shown as estimates, to keep a search within its latency budget; smaller ones may be
-# read whole once (SearchBackend.count_or_tally). Settings can raise the limit.
-FACET_EXACT_LIMIT = 5_000
-FACET_SAMPLE_SIZE = 2_500
 
 # URL parameter -> key prefix in the index.
 FACET_PREFIXES = {
@@ -35,7 +28,11 @@ FACET_PREFIXES = {
     "type": "ty",
     "classification": "cl",
     "creator": "cr",
+    "declassified_by": "da",
 }
+# Not a facet: "dy" + the year a document was declassified, for the declassification date
+# range filter (filters.py), which matches any year in the range.
+DECLASSIFIED_YEAR_PREFIX = "dy"
 
 
 @dataclass(frozen=True)
@@ -43,6 +40,9 @@ class Facet:
     param: str
     label: str
     model_name: str
+    # The document's relation to the model, as a lookup path ("places",
+    # "provenance__repository"): the one list of the relations the index reads.
+    field: str
     slug_field: str = "slug"
     name_field: str = "name"
 
@@ -66,17 +66,29 @@ class Facet:
 
 
 FACETS = (
-    Facet("collection", _("Collection"), "Collection", name_field="title"),
-    Facet("place", _("Place"), "Place"),
-    Facet("topic", _("Topic"), "Topic"),
-    Facet("creator", _("Creator"), "Agent"),
-    Facet("type", _("Document type"), "DocumentType"),
-    Facet("language", _("Original language"), "Language", slug_field="code"),
-    Facet("translation_language", _("Translation language"), "Language", slug_field="code"),
-    Facet("translator", _("Translator"), "Translator"),
-    Facet("funder", _("Funder"), "Funder"),
-    Facet("repository", _("Repository"), "Repository"),
-    Facet("classification", _("Classification"), "Classification"),
+    Facet("collection", _("Collection"), "Collection", "collections", name_field="title"),
+    Facet("place", _("Place"), "Place", "places"),
+    Facet("topic", _("Topic"), "Topic", "topics"),
+    Facet("creator", _("Creator"), "Agent", "creators"),
+    Facet("type", _("Document type"), "DocumentType", "document_type"),
+    Facet("language", _("Original language"), "Language", "original_languages", "code"),
+    Facet(
+        "translation_language",
+        _("Translation language"),
+        "Language",
+        "translations__language",
+        "code",
+    ),
+    Facet("translator", _("Translator"), "Translator", "translations__approved_translators"),
+    Facet("funder", _("Funder"), "Funder", "funders"),
+    Facet("repository", _("Repository"), "Repository", "provenance__repository"),
+    Facet("classification", _("Classification"), "Classification", "classification"),
+    Facet(
+        "declassified_by",
+        _("Declassified by"),
+        "DeclassifyingAuthority",
+        "provenance__declassified_by",
+    ),
 )
 FACETS_BY_PARAM = {facet.param: facet for facet in FACETS}
 
@@ -101,22 +113,6 @@ class FacetGroup:
     @property
     def selected_count(self) -> int:
         return sum(value.selected for value in self.values)
-
-
-def facet_exact_limit() -> int:
-    return getattr(settings, "DOSSIER_SEARCH_FACET_EXACT_LIMIT", FACET_EXACT_LIMIT)
-
-
-def count_facets(results) -> tuple[Counter, bool]:
-    """Facet counts for these ``SearchResults``, and whether they are estimates."""
-    if results.estimate is not None:
-        return results.estimate.facets, True
-    if results.tally is not None:
-        return results.tally.facets, False
-    total = results.count()
-    limit = facet_exact_limit()
-    step = 1 if total <= limit else max(2, -(-total // FACET_SAMPLE_SIZE))
-    return results.backend.facet_counts(results.search, sample_every=step), step > 1
 
 
 def _top_ids(counts: Counter, limit: int) -> dict[str, set[int]]:

@@ -2,7 +2,9 @@
 builds a ``Search`` from them; a parameter it cannot use is a form error, which the
 page shows as a message."""
 
+import datetime
 import re
+from dataclasses import replace
 
 import django_filters
 from django import forms
@@ -10,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from archive.dates import parse_historical_date
-from archive.search.backends import Search, Sort
-from archive.search.facets import FACETS
+from archive.search.backends import FacetFilter, Search, Sort
+from archive.search.facets import DECLASSIFIED_YEAR_PREFIX, FACETS
 from archive.search.query import QueryError, parse_query
 
 MAX_VALUES = 20
@@ -92,7 +94,7 @@ class FacetChoiceField(forms.ModelMultipleChoiceField):
             raise
 
 
-class FacetFilter(django_filters.ModelMultipleChoiceFilter):
+class FacetChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = FacetChoiceField
 
 
@@ -112,6 +114,13 @@ class DocumentFilter(django_filters.FilterSet):
     date_from = DateBoundFilter(bound="from", label=_("From"), required=False)
     date_to = DateBoundFilter(bound="to", label=_("To"), required=False)
     sort = django_filters.ChoiceFilter(choices=Sort.CHOICES, label=_("Sort by"), empty_label=None)
+    # Years, matched through the "dy<year>" keys of the index (facets.py).
+    declassified_from = django_filters.NumberFilter(
+        label=_("Declassified from (year)"), required=False, min_value=1800, max_value=2200
+    )
+    declassified_to = django_filters.NumberFilter(
+        label=_("Declassified to (year)"), required=False, min_value=1800, max_value=2200
+    )
 
     class Meta:
         fields: list[str] = []
@@ -119,7 +128,7 @@ class DocumentFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for facet in FACETS:
-            self.filters[facet.param] = FacetFilter(
+            self.filters[facet.param] = FacetChoiceFilter(
                 field_name=facet.param,
                 queryset=facet.queryset(),
                 to_field_name=facet.slug_field,
@@ -134,6 +143,9 @@ class DocumentFilter(django_filters.FilterSet):
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
             self.form.add_error("date_to", _("The end date is before the start date."))
+        start, end = cleaned.get("declassified_from"), cleaned.get("declassified_to")
+        if start is not None and end is not None and start > end:
+            self.form.add_error("declassified_to", _("The end year is before the start year."))
 
     def is_valid(self) -> bool:
         valid = super().is_valid()
@@ -155,12 +167,28 @@ class DocumentFilter(django_filters.FilterSet):
     def filter_queryset(self, search: Search) -> Search:
         """Build the Search (django-filter's queryset here is a ``Search``)."""
         data = self.form.cleaned_data
-        search = search.with_query(data.get("q")).with_sort(data.get("sort"))
-        search = search.with_dates(data.get("date_from"), data.get("date_to"))
-        for facet in FACETS:
-            chosen = self._chosen(facet)
-            search = search.with_facet(
-                [facet.key(obj) for obj in chosen],
-                match_all=data.get(f"{facet.param}_match") == "all",
-            )
-        return search
+        facets = [
+            FacetFilter(tuple(map(facet.key, chosen)), data.get(f"{facet.param}_match") == "all")
+            for facet in FACETS
+            if (chosen := self._chosen(facet))
+        ]
+        if years := self._declassified_years(data):
+            facets.append(FacetFilter(tuple(years), False))
+        return replace(
+            search,
+            query=data.get("q"),
+            facets=tuple(facets),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            sort=data.get("sort") or Sort.RELEVANCE,
+        )
+
+    @staticmethod
+    def _declassified_years(data: dict) -> list[str]:
+        start, end = data.get("declassified_from"), data.get("declassified_to")
+        if start is None and end is None:
+            return []
+        # An open end reaches the earliest or latest year anything can have been released.
+        start = int(start if start is not None else 1900)
+        end = int(end if end is not None else datetime.date.today().year)
+        return [f"{DECLASSIFIED_YEAR_PREFIX}{year}" for year in range(start, end + 1)]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from archive.search.index import segment_cjk
+from archive.search.text import segment_cjk
 
 MAX_QUERY_LENGTH = 500
 MAX_TERMS = 32
@@ -56,35 +56,18 @@ def _term(raw: str) -> Term | None:
     return Term(" ".join(words)) if words else None
 
 
+# A term: "-" (not before a space) excludes it; a quote runs to the next one or the end.
+_TOKEN = re.compile(r'(?P<negated>-(?=\S))?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
+
+
 def _tokens(text: str):
     """Yield (kind, value, negated): kind is "term" or "or"."""
-    i, n = 0, len(text)
-    while i < n:
-        char = text[i]
-        if char.isspace():
-            i += 1
-            continue
-        negated = char == "-" and i + 1 < n and not text[i + 1].isspace()
-        if negated:
-            i += 1
-        if text[i] == '"':
-            end = text.find('"', i + 1)
-            end = n if end == -1 else end
-            raw, i = text[i + 1 : end], end + 1
-            term = _term(raw)
-            if term:
-                yield "term", term, negated
-            continue
-        end = i
-        while end < n and not text[end].isspace() and text[end] != '"':
-            end += 1
-        raw, i = text[i:end], end
-        if raw == "OR" and not negated:
+    for match in _TOKEN.finditer(text):
+        negated, phrase, word = match.group("negated", "phrase", "word")
+        if word == "OR" and not negated:
             yield "or", None, False
-            continue
-        term = _term(raw)
-        if term:
-            yield "term", term, negated
+        elif term := _term(word if phrase is None else phrase):
+            yield "term", term, bool(negated)
 
 
 def parse_query(text: str) -> ParsedQuery | None:

@@ -1,13 +1,20 @@
 """Keep the search index current: every change to what a document's index row holds
 reindexes that document, in the same transaction as the change.
 
-Connected in ``ArchiveConfig.ready()``. ``QuerySet.update()``/``bulk_create()`` send no
-signals; the querysets of the indexed models reindex for those (``IndexedQuerySet``).
+Connected in ``SearchConfig.ready()``. ``QuerySet.update()``/``bulk_create()`` send no
+model signals; the querysets of the indexed models announce those writes instead
+(``archive.signals.documents_changed``).
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
+from archive.search.facets import FACETS
 from archive.search.index import reindex_documents
+from archive.signals import documents_changed
+
+
+def _documents_bulk_changed(sender, document_ids, **kwargs):
+    reindex_documents(document_ids)
 
 
 def _document_saved(sender, instance, raw=False, **kwargs):
@@ -168,17 +175,21 @@ def connect() -> None:
     post_save.connect(_language_changed, sender=Language, dispatch_uid="search_language_saved")
     post_delete.connect(_language_changed, sender=Language, dispatch_uid="search_language_deleted")
 
+    documents_changed.connect(_documents_bulk_changed, dispatch_uid="search_bulk_changes")
     post_save.connect(_document_saved, sender=Document, dispatch_uid="search_document_saved")
     post_delete.connect(_document_deleted, sender=Document, dispatch_uid="search_document_deleted")
     for model in (Transcript, Translation, Provenance):
         uid = f"search_{model.__name__}"
         post_save.connect(_child_changed, sender=model, dispatch_uid=f"{uid}_saved")
         post_delete.connect(_child_changed, sender=model, dispatch_uid=f"{uid}_deleted")
-    for field in ("collections", "places", "topics", "creators", "funders", "original_languages"):
-        through = getattr(Document, field).through
-        m2m_changed.connect(
-            _document_relation_changed, sender=through, dispatch_uid=f"search_m2m_{field}"
-        )
+    indexed = {facet.field for facet in FACETS}  # the names read are facets' too
+    for field in Document._meta.many_to_many:
+        if field.name in indexed:
+            m2m_changed.connect(
+                _document_relation_changed,
+                sender=field.remote_field.through,
+                dispatch_uid=f"search_m2m_{field.name}",
+            )
     m2m_changed.connect(
         _translators_changed,
         sender=Translation.approved_translators.through,

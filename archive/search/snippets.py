@@ -7,7 +7,7 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from archive.search.index import CJK_RANGES, MARK_END, MARK_START
+from archive.search.text import CJK_RANGES, MARK_END, MARK_START
 
 # Spaces the index put between CJK characters (and around their markers) are taken out again.
 _CJK_GAP = re.compile(f"(?<=[{CJK_RANGES}{MARK_END}]) +(?=[{CJK_RANGES}{MARK_START}])")

@@ -4,8 +4,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from archive.search.backends import Search, get_backend
-from archive.search.engine import SearchResults
-from archive.search.facets import FACETS_BY_PARAM, count_facets, facet_groups
+from archive.search.engine import SearchPlan
+from archive.search.facets import FACETS_BY_PARAM, facet_groups
 from archive.search.filters import DocumentFilter
 
 PER_PAGE = 20
@@ -32,76 +32,58 @@ def _kept_filters(params: QueryDict) -> list[tuple[str, str]]:
     return [(name, value) for name, values in params.lists() if name in names for value in values]
 
 
+def _refused(request, context, *errors):
+    context["errors"] = list(errors)
+    return render(request, "archive/search/results.html", context, status=400)
+
+
 def search(request):
     params = clean_params(request.GET)
     filterset = DocumentFilter(params, queryset=Search())
-    context = {
-        "filter": filterset,
-        "form": filterset.form,
-        "params": params,
-        "errors": [],
-        "kept": _kept_filters(params),
-    }
+    context = {"filter": filterset, "form": filterset.form, "params": params, "errors": []}
+    context["kept"] = _kept_filters(params)
     if not filterset.is_valid():
-        context["errors"] = [
-            message for errors in filterset.form.errors.values() for message in errors
-        ]
-        return render(request, "archive/search/results.html", context, status=400)
-
+        return _refused(request, context, *(m for ms in filterset.form.errors.values() for m in ms))
     search = filterset.qs
     context["search"] = search
     if search.is_blank:
         return render(request, "archive/search/results.html", context)
-
     with get_backend().session():
         return _results(request, context, filterset, search, params)
 
 
 def _results(request, context, filterset, search, params):
-    results = SearchResults(search)
+    results = SearchPlan(search)
     paginator = Paginator(results, PER_PAGE)
-    page_number = params.get("page") or 1
-    if (
-        results.estimated
-        and str(page_number).isdecimal()
-        and int(page_number) > MAX_ESTIMATED_PAGES
-    ):
-        context["errors"] = [
-            _(
-                "Only the first %(pages)d pages of so many results can be shown: "
-                "add a word or a filter to narrow the search."
-            )
-            % {"pages": MAX_ESTIMATED_PAGES}
-        ]
-        return render(request, "archive/search/results.html", context, status=400)
+    number = params.get("page") or 1
+    if results.estimated and str(number).isdecimal() and int(number) > MAX_ESTIMATED_PAGES:
+        message = _(
+            "Only the first %(pages)d pages of so many results can be shown: "
+            "add a word or a filter to narrow the search."
+        )
+        return _refused(request, context, message % {"pages": MAX_ESTIMATED_PAGES})
     try:
-        page = paginator.page(page_number)
+        page = paginator.page(number)
     except PageNotAnInteger:
-        context["errors"] = [_("“%(page)s” is not a page number.") % {"page": page_number[:20]}]
-        return render(request, "archive/search/results.html", context, status=400)
+        return _refused(
+            request, context, _("“%(page)s” is not a page number.") % {"page": number[:20]}
+        )
     except EmptyPage:
-        context["errors"] = [
-            _("There is no page %(page)s: these results have %(pages)d page(s).")
-            % {"page": page_number[:20], "pages": paginator.num_pages}
-        ]
-        return render(request, "archive/search/results.html", context, status=400)
-
+        message = _("There is no page %(page)s: these results have %(pages)d page(s).")
+        return _refused(
+            request, context, message % {"page": number[:20], "pages": paginator.num_pages}
+        )
     selected = filterset.selected()
-    counts, estimated = count_facets(results)
+    counts, estimated = results.facet_counts()
+    last_page = paginator.num_pages
     context.update(
         searched=True,
         page=page,
-        last_page=min(paginator.num_pages, MAX_ESTIMATED_PAGES)
-        if results.estimated
-        else paginator.num_pages,
+        last_page=min(last_page, MAX_ESTIMATED_PAGES) if results.estimated else last_page,
         results=page.object_list,
         facets=facet_groups(counts, selected, params),
         facets_estimated=estimated,
         count_estimated=results.estimated,
-        within=[
-            (FACETS_BY_PARAM[param], value)
-            for param, values in selected.items()
-            for value in values
-        ],
+        within=[(FACETS_BY_PARAM[p], value) for p, values in selected.items() for value in values],
     )
     return render(request, "archive/search/results.html", context)

@@ -1,18 +1,85 @@
 """Browse by place, topic, translator, funder, repository and year.
 
 Each authority has an index (only names with published documents, with their counts) and
-a page listing its published documents by date, with a link to search within them.
+a page listing its published documents by date, with a link to search within them. The
+authorities are those of the search facets of the same name (``archive.search.facets``),
+declared once in ``AUTHORITIES``; ``archive/urls.py`` routes each to the two views here.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from archive import selectors
-from archive.models import Funder, Place, Repository, Topic, Translator
+from archive import names, selectors
+from archive.search.facets import FACETS_BY_PARAM
 from archive.views.pagination import NAMES_PER_PAGE, page_of
+
+
+@dataclass(frozen=True)
+class Authority:
+    """A kind of authority readers browse: named by its search facet (the URL names are
+    "<facet>_list" and "<facet>_detail"; the page's template "<facet>_detail.html")."""
+
+    facet: str
+    path: str
+    title: str
+    with_counts: Callable[[], QuerySet]
+    documents: Callable[[Model], QuerySet]
+    intro: str = ""
+    prefetch: tuple[str, ...] = ()
+    # More for the page's template, given the authority shown.
+    context: Callable[[Model], dict] = field(default=lambda obj: {})
+
+
+AUTHORITIES = {
+    authority.facet: authority
+    for authority in (
+        Authority(
+            "place",
+            "places",
+            "Places",
+            selectors.places_with_counts,
+            selectors.place_documents,
+            intro="Counts include documents about places inside each place.",
+            context=lambda place: {
+                "ancestors": selectors.place_ancestors(place),
+                "children": place.children.order_by("name"),
+            },
+        ),
+        Authority(
+            "topic", "topics", "Topics", selectors.topics_with_counts, selectors.topic_documents
+        ),
+        Authority(
+            "translator",
+            "translators",
+            "Translators",
+            selectors.translators_with_counts,
+            selectors.translator_documents,
+            prefetch=("working_languages",),
+        ),
+        Authority(
+            "funder",
+            "funders",
+            "Funders",
+            selectors.funders_with_counts,
+            selectors.funder_documents,
+        ),
+        Authority(
+            "repository",
+            "repositories",
+            "Repositories",
+            selectors.repositories_with_counts,
+            selectors.repository_documents,
+            intro="The archives that hold the originals.",
+        ),
+    )
+}
 
 
 def _search_url(**filters: str) -> str:
@@ -20,30 +87,7 @@ def _search_url(**filters: str) -> str:
     return f"{reverse('search:results')}?{urlencode(filters)}"
 
 
-@require_safe
-def browse_index(request):
-    return render(request, "archive/browse/index.html")
-
-
-def _authority_list(request, *, items, title: str, detail: str, intro: str = ""):
-    return render(
-        request,
-        "archive/browse/authority_list.html",
-        {
-            "title": title,
-            "intro": intro,
-            "detail_url": detail,
-            # Places come as a list already by name (their counts are one grouped query).
-            "page": page_of(
-                request,
-                items if isinstance(items, list) else items.order_by("name"),
-                NAMES_PER_PAGE,
-            ),
-        },
-    )
-
-
-def _authority_detail(request, template: str, *, documents, search: dict[str, str], **context):
+def _documents_page(request, template: str, *, documents, search: dict[str, str], **context):
     return render(
         request,
         template,
@@ -56,115 +100,47 @@ def _authority_detail(request, template: str, *, documents, search: dict[str, st
 
 
 @require_safe
-def place_list(request):
-    return _authority_list(
+def browse_index(request):
+    return render(request, "archive/browse/index.html")
+
+
+@require_safe
+def authority_list(request, kind: str):
+    authority, model = AUTHORITIES[kind], FACETS_BY_PARAM[kind].model
+    items = authority.with_counts()
+    lookup = names.lookup_of(request.GET, model)
+    if lookup:
+        items = names.named(items, lookup)
+    # Places come as a list already by name (their counts are one grouped query).
+    if not isinstance(items, list):
+        items = items.order_by("name")
+    return render(
         request,
-        items=selectors.places_with_counts(),
-        title="Places",
-        detail="archive:place_detail",
-        intro="Counts include documents about places inside each place.",
+        "archive/browse/authority_list.html",
+        {
+            "title": authority.title,
+            "intro": authority.intro,
+            "lookup": lookup,
+            "can_look_up": names.has_variant_names(model),
+            "page": page_of(request, items, NAMES_PER_PAGE),
+        },
     )
 
 
 @require_safe
-def place_detail(request, slug: str):
-    place = get_object_or_404(Place, slug=slug)
-    return _authority_detail(
+def authority_detail(request, kind: str, slug: str):
+    authority, facet = AUTHORITIES[kind], FACETS_BY_PARAM[kind]
+    shown = get_object_or_404(
+        facet.model.objects.prefetch_related(*authority.prefetch),
+        **{facet.slug_field: slug},
+    )
+    return _documents_page(
         request,
-        "archive/browse/place_detail.html",
-        place=place,
-        ancestors=selectors.place_ancestors(place),
-        children=place.children.order_by("name"),
-        documents=selectors.place_documents(place),
-        search={"place": place.slug},
-    )
-
-
-@require_safe
-def topic_list(request):
-    return _authority_list(
-        request, items=selectors.topics_with_counts(), title="Topics", detail="archive:topic_detail"
-    )
-
-
-@require_safe
-def topic_detail(request, slug: str):
-    topic = get_object_or_404(Topic, slug=slug)
-    return _authority_detail(
-        request,
-        "archive/browse/topic_detail.html",
-        topic=topic,
-        documents=selectors.topic_documents(topic),
-        search={"topic": topic.slug},
-    )
-
-
-@require_safe
-def translator_list(request):
-    return _authority_list(
-        request,
-        items=selectors.translators_with_counts(),
-        title="Translators",
-        detail="archive:translator_detail",
-    )
-
-
-@require_safe
-def translator_detail(request, slug: str):
-    translator = get_object_or_404(
-        Translator.objects.prefetch_related("working_languages"), slug=slug
-    )
-    return _authority_detail(
-        request,
-        "archive/browse/translator_detail.html",
-        translator=translator,
-        documents=selectors.translator_documents(translator),
-        search={"translator": translator.slug},
-    )
-
-
-@require_safe
-def funder_list(request):
-    return _authority_list(
-        request,
-        items=selectors.funders_with_counts(),
-        title="Funders",
-        detail="archive:funder_detail",
-    )
-
-
-@require_safe
-def funder_detail(request, slug: str):
-    funder = get_object_or_404(Funder, slug=slug)
-    return _authority_detail(
-        request,
-        "archive/browse/funder_detail.html",
-        funder=funder,
-        documents=selectors.funder_documents(funder),
-        search={"funder": funder.slug},
-    )
-
-
-@require_safe
-def repository_list(request):
-    return _authority_list(
-        request,
-        items=selectors.repositories_with_counts(),
-        title="Repositories",
-        detail="archive:repository_detail",
-        intro="The archives that hold the originals.",
-    )
-
-
-@require_safe
-def repository_detail(request, slug: str):
-    repository = get_object_or_404(Repository, slug=slug)
-    return _authority_detail(
-        request,
-        "archive/browse/repository_detail.html",
-        repository=repository,
-        documents=selectors.repository_documents(repository),
-        search={"repository": repository.slug},
+        f"archive/browse/{kind}_detail.html",
+        documents=authority.documents(shown),
+        search={facet.param: getattr(shown, facet.slug_field)},
+        **{kind: shown},
+        **authority.context(shown),
     )
 
 
@@ -184,7 +160,7 @@ def year_list(request):
 def year_detail(request, year: int):
     if not 1 <= year <= 9999:
         raise Http404("Years run from 1 to 9999.")
-    return _authority_detail(
+    return _documents_page(
         request,
         "archive/browse/year_detail.html",
         year=year,

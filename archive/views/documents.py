@@ -7,18 +7,12 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_safe
 
-from archive import selectors
+from archive import reading, selectors
 from archive.citations import Citation, json_ld_script
 from archive.models import Document, Scan
 from archive.uploads import UNKNOWN_FILE_TYPE, file_type
 from archive.views.caching import with_validators
-
-CITATION_FORMATS = {
-    # extension: (content type, Citation method)
-    "ris": ("application/x-research-info-systems; charset=utf-8", "ris"),
-    "bib": ("application/x-bibtex; charset=utf-8", "bibtex"),
-    "json": ("application/vnd.citationstyles.csl+json; charset=utf-8", "csl_json"),
-}
+from archive.views.versions import CITATION_FORMATS, current_versions
 
 SCAN_VARIANTS = ("original", "web", "thumbnail")
 # A scan opened on its own is a sandboxed document with no origin: no script runs (no
@@ -34,6 +28,7 @@ def _citation(request, record: selectors.DocumentRecord) -> Citation:
         record=record,
         permalink=request.build_absolute_uri(permalink),
         archive_name=settings.DOSSIER_ARCHIVE_NAME,
+        versions=current_versions(request, record),
     )
 
 
@@ -51,7 +46,15 @@ def document_redirect(request, record_id: int):
     document = get_object_or_404(
         Document.objects.only("record_id", "slug"), record_id=record_id, status__in=public
     )
-    return redirect(document)
+    return _redirect_keeping_query(request, document)
+
+
+def _redirect_keeping_query(request, document: Document, *, permanent: bool = False):
+    """To the document's page, keeping the reader's choice of panes (?left=…&right=…)."""
+    url = document.get_absolute_url()
+    if request.GET:
+        url += "?" + request.GET.urlencode()
+    return redirect(url, permanent=permanent)
 
 
 @require_safe
@@ -59,7 +62,7 @@ def document_detail(request, record_id: int, slug: str):
     record = _record_or_404(record_id)
     document = record.document
     if document.slug != slug:
-        return redirect(document, permanent=True)
+        return _redirect_keeping_query(request, document, permanent=True)
     citation = _citation(request, record)
     if document.status == Document.Status.WITHDRAWN:
         return render(
@@ -83,6 +86,7 @@ def document_detail(request, record_id: int, slug: str):
         "archive/document_detail.html",
         {
             "record": record,
+            "reader": reading.reader(record, request.GET),
             "document": document,
             "citation": citation,
             "meta_tags": citation.meta_tags(pdf_url=pdf_url),
@@ -186,6 +190,7 @@ def document_preview(request, record_id: int):
         "archive/document_preview.html",
         {
             "record": record,
+            "reader": reading.reader(record, request.GET),
             "document": document,
             "citation": citation,
             "page_url": request.build_absolute_uri(document.get_absolute_url()),

@@ -6,7 +6,8 @@
  * scans. Every control is a labelled button; the image itself takes focus and answers
  * OpenSeadragon's keys (+/- zoom, arrows pan, 0 resets). A PDF page is zoomed from its
  * rendered image like any scan, with a link to that page of the PDF; a page the server did
- * not render offers only the link.
+ * not render offers only the link. A "dossier:page" event ({detail: {page: n}}) turns to
+ * page n (from 1): the reader sends it as the text being read reaches another page.
  */
 (function () {
   "use strict";
@@ -145,13 +146,20 @@
       else if (action === "reset") viewer.viewport.goHome();
     });
 
-    show(0);
+    // The reader (static/archive/reader.js) turns the page to follow the text being read.
+    root.addEventListener("dossier:page", function (event) { show(event.detail.page - 1); });
+    var first = Number(root.dataset.requestedPage || 1) - 1;
+    show(first >= 0 && first < canvases.length ? first : 0);
     var section = root.closest(".reader-panel") || root.parentNode;
     section.classList.add("iiif-ready");
   }
 
   function setUp(root) {
     if (!window.OpenSeadragon || !window.fetch) return;
+    // A page asked for before the manifest arrives is the one shown first.
+    root.addEventListener("dossier:page", function (event) {
+      root.dataset.requestedPage = String(event.detail.page);
+    });
     fetch(root.dataset.manifest, { headers: { Accept: "application/ld+json" } })
       .then(function (response) {
         if (!response.ok) throw new Error("manifest " + response.status);

@@ -17,7 +17,32 @@
     { label: "Quote", command: "formatBlock", value: "blockquote" },
     { label: "Link", command: "createLink", prompt: "Link address (https://…)" },
     { label: "Remove link", command: "unlink" },
+    // A redaction in the original, kept as <span data-redacted="…">[redacted: …]</span>.
+    { label: "Redaction", redaction: true, prompt: "How much is redacted? (e.g. 2 lines)" },
   ];
+
+  // Inserted through the DOM, not execCommand("insertHTML"): Chromium would add inline
+  // styles to it, which the site's Content-Security-Policy refuses.
+  function insertRedaction(editor, extent) {
+    const span = document.createElement("span");
+    span.dataset.redacted = extent;
+    span.textContent = extent ? `[redacted: ${extent}]` : "[redacted]";
+    const after = document.createTextNode("\u00a0");
+    const selection = window.getSelection();
+    let range = selection.rangeCount ? selection.getRangeAt(0) : null;
+    if (!range || !editor.contains(range.commonAncestorContainer)) {
+      range = document.createRange();
+      range.selectNodeContents(editor.lastElementChild || editor);
+      range.collapse(false);
+    }
+    range.deleteContents();
+    range.insertNode(after);
+    range.insertNode(span);
+    range.setStartAfter(after);
+    range.collapse(true);
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
 
   function enhance(textarea) {
     if (textarea.dataset.richtextReady) return;
@@ -51,6 +76,13 @@
       button.addEventListener("click", function () {
         editor.focus();
         let value = spec.value || null;
+        if (spec.redaction) {
+          const extent = window.prompt(spec.prompt, "");
+          if (extent === null) return;
+          insertRedaction(editor, extent.trim());
+          sync();
+          return;
+        }
         if (spec.prompt) {
           value = window.prompt(spec.prompt, "https://");
           if (!value) return;

@@ -77,7 +77,11 @@ def test_mao_telegram_citation_is_the_reference_citation_with_its_permalink(demo
 
     citation = re.search(r'<p class="citation-text" id="citation-text">(.*?)</p>', response.text)
     permalink = "http://testserver/documents/100001/"
-    assert html.unescape(citation.group(1)) == f"{reference} {permalink}"
+    # The reference form, naming the translation version read (issue 18) before the permalink.
+    version = (
+        f"English translation, version 1, approved 4 November 2011, {permalink}translations/en/v1/."
+    )
+    assert html.unescape(citation.group(1)) == f"{reference} {version} {permalink}"
 
 
 def test_citation_without_translation_source_credits_the_translator(demo, client):
@@ -87,7 +91,11 @@ def test_citation_without_translation_source_credits_the_translator(demo, client
         "&quot;Cable from the Chinese Embassy in the Soviet Union, &#x27;Some Practices of the "
         "Soviet Revisionists on the Vietnam Issue&#x27;,&quot; May 30, 1965, "
         f"{ARCHIVE}, PRC FMA 109-03654-02, 23-26, PRC Foreign Ministry Archive. "
-        "Translated by David Cowhig. http://testserver/documents/100003/"
+        "Translated by David Cowhig. English translation, version 1, approved "
+    ) in response.text
+    assert (
+        "http://testserver/documents/100003/translations/en/v1/. "
+        "http://testserver/documents/100003/"
     ) in response.text
 
 
@@ -204,3 +212,28 @@ def test_json_ld_describes_the_archive_item_and_cannot_break_out_of_its_script(c
     assert {"@type": "Person", "name": "Zhou Enlai"} in data["creator"]
     assert data["identifier"] == str(cable.record_id)
     assert data["workTranslation"][0]["creditText"] == "Translated by Sergey Radchenko"
+
+
+def test_downloads_name_the_translator_in_each_formats_own_field(client, cable):
+    second = TranslationFactory(document=cable, approved_body="<p>Texte</p>")
+    second.translators.add(TranslatorFactory(name="David Cowhig"))
+    second.keep_approved_credit()
+    second.save()
+
+    [ris] = rispy.loads(download(client, cable, "ris").content.decode())
+    [bib] = bibtexparser.parse_string(download(client, cable, "bib").content.decode()).entries
+    [csl] = json.loads(download(client, cable, "json").content)
+
+    assert ris["subsidiary_authors"] == ["Sergey Radchenko", "David Cowhig"]
+    assert bib.fields_dict["translator"].value == "{Sergey Radchenko} and {David Cowhig}"
+    assert csl["translator"] == [{"literal": "Sergey Radchenko"}, {"literal": "David Cowhig"}]
+    names = CiteProcJSON([csl])[csl["id"]]["translator"]  # read by a CSL processor as names
+    assert [str(name["literal"]) for name in names] == ["Sergey Radchenko", "David Cowhig"]
+
+
+def test_downloads_of_an_untranslated_document_name_no_translator(client):
+    document = PublishedDocumentFactory()
+
+    assert "A4  -" not in download(client, document, "ris").content.decode()
+    assert "translator" not in download(client, document, "bib").content.decode()
+    assert "translator" not in json.loads(download(client, document, "json").content)[0]

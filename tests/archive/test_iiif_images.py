@@ -99,6 +99,24 @@ def test_every_tile_a_viewer_asks_for_is_served_at_its_size_and_cached_long(clie
         assert client.get(url).status_code == 200
 
 
+def test_an_odd_sized_scan_has_every_tile_and_size_at_the_size_announced(client):
+    # Each level halves the one before, rounding up: 1101 x 699, 551 x 350, 276 x 175.
+    document = factories.PublishedDocumentFactory()
+    scan = factories.ScanFactory(
+        document=document, file=factories.png_upload("odd.png", size=(1101, 699))
+    )
+    info = client.get(info_url(scan)).json()
+
+    assert info["sizes"] == [{"width": 276, "height": 175}, {"width": 551, "height": 350}]
+    for url, size in tile_urls_as_openseadragon_asks(info):
+        response = client.get(url)
+        assert Image.open(io.BytesIO(b"".join(response.streaming_content))).size == size, url
+    for size in info["sizes"]:
+        response = client.get(f"{info['id']}/full/{size['width']},{size['height']}/0/default.jpg")
+        image = Image.open(io.BytesIO(b"".join(response.streaming_content)))
+        assert image.size == (size["width"], size["height"])
+
+
 def test_tiles_carry_the_pixels_of_their_region(client):
     """A picture whose left half is black and right half white: the top-left full-size tile
     is black, the top-right one white."""

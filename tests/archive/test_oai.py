@@ -433,14 +433,25 @@ def test_the_calendar_edges_are_no_server_error(client):
 
 @pytest.mark.django_db
 def test_unsafe_text_is_escaped_and_control_characters_dropped(client):
-    PublishedDocumentFactory(title="Cable <b>&amp; \x0b\x01 'quotes'", summary="a < b & c")
+    PublishedDocumentFactory(
+        title="Cable <b>&amp; \x0b\x01 'quotes'", summary="a < b & c\r\nsecond line ]]>"
+    )
 
     response = client.get("/oai/", {"verb": "ListRecords", "metadataPrefix": "oai_dc"})
 
     page = assert_valid(response.content, "oai-pmh-with-oai_dc.xsd")
     dc = "{http://purl.org/dc/elements/1.1/}"
     assert page.find(f".//{dc}title").text == "Cable <b>&amp;  'quotes'"
-    assert page.find(f".//{dc}description").text == "a < b & c"
+    assert page.find(f".//{dc}description").text == "a < b & c\r\nsecond line ]]>"
+
+    # Arguments are echoed in the request element's attributes, escaped there too.
+    unknown = "oai:testserver:&'x\x01"
+    response = client.get(
+        "/oai/", {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": unknown}
+    )
+    page = assert_valid(response.content, "oai-pmh-with-oai_dc.xsd")
+    assert page.find(f"{OAI}request").get("identifier") == "oai:testserver:&'x"
+    assert page.find(f"{OAI}error").get("code") == "idDoesNotExist"
 
 
 # Queries --------------------------------------------------------------------------------------

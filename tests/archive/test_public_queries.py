@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from archive.models import Agent, Document, Language, Place, Topic, Translator, next_record_id
+from archive.versions import record_approved_version
 from tests.factories import (
     CollectionFactory,
     FunderFactory,
@@ -22,7 +23,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-DOCUMENT_PAGE = 8
+DOCUMENT_PAGE = 9
 NOW = datetime.datetime(2024, 5, 1, tzinfo=datetime.UTC)
 
 
@@ -66,6 +67,7 @@ def document_with(count: int) -> Document:
         translation.translators.add(TranslatorFactory(), TranslatorFactory())
         translation.keep_approved_credit()  # as approval does
         translation.save()
+        record_approved_version(translation)
         TranscriptFactory(document=document, language=language)
     for position in range(1, count + 1):
         ScanFactory(document=document, position=position)

@@ -69,8 +69,15 @@ def test_reference_document_page_shows_every_field_of_its_reference_page(
     for paragraph in reference.translation:
         assert paragraph in text
     if reference.citation:
-        # The citation block in full, ending with the permalink.
-        assert f"{reference.citation} http://testserver/documents/{expected.record_id}/" in text
+        # The citation block in full, naming the translation version read, ending with the
+        # permalink.
+        permalink = f"http://testserver/documents/{expected.record_id}/"
+        version = document.translation_versions.get()
+        named = (
+            f"English translation, version 1, approved {version.approved_at:%-d %B %Y}, "
+            f"{permalink}translations/en/v1/."
+        )
+        assert f"{reference.citation} {named} {permalink}" in text
         assert "Get citation" in text
         assert "PDF" in text
     else:

@@ -46,7 +46,9 @@ def archive_rows():
         document.funders.add(factories.FunderFactory())
         document.creators.add(factories.AgentFactory())
         document.original_languages.add(chinese)
-        factories.ProvenanceFactory(document=document)
+        factories.ProvenanceFactory(
+            document=document, declassified_by=factories.DeclassifyingAuthorityFactory()
+        )
         factories.ScanFactory(document=document, position=1)
         factories.TranscriptFactory(document=document, language=chinese)
         translation = factories.TranslationFactory(document=document, language=english)
@@ -58,11 +60,12 @@ def archive_rows():
 # Queries per page, measured with ROWS rows of everything; they must not grow with ROWS.
 # Change pages of documents also load each inline row's autocomplete choices.
 QUERIES = {
+    # Provenance: its repository and declassifying authority filters each list their names.
     # Documents: no date hierarchy and no whole-table count (issue 19), 13 before; on
     # PostgreSQL one more, the planner's row estimate (exact below 50,000 rows).
     "changelist": {
         "document": 10 + (connection.vendor == "postgresql"),
-        "provenance": 6,
+        "provenance": 7,
         "transcript": 6,
         "translation": 6,
     },
@@ -71,10 +74,10 @@ QUERIES = {
         "collection": 6,
         "document": 18,
         "place": 5,
-        "provenance": 7,
+        "provenance": 8,  # each autocomplete (repository, authority) reads its chosen value
         "scan": 5,
         "transcript": 8,
-        "translation": 10,
+        "translation": 11,  # with the alignment as saved: the original transcript
         "translator": 5,
     },
 }

@@ -230,7 +230,7 @@ def test_the_activity_page_costs_the_same_however_much_happened(
     url = reverse("curation:activity")
     factories.DocumentFactory()
     editor_client.get(url)  # warm the session and content types
-    with django_assert_num_queries(20) as few:
+    with django_assert_num_queries(21) as few:
         editor_client.get(url)
     factories.DocumentFactory.create_batch(5)
     factories.CollectionFactory.create_batch(5)

@@ -275,3 +275,70 @@ def test_rows_without_record_id_get_numbers_after_those_the_file_gives(archivist
         (8, "First without"),
         (9, "Second without"),
     ]
+
+
+# --- Streamed files and batches --------------------------------------------------------------
+
+
+def streamed(text: str | bytes, tmp_path, name="docs.csv"):
+    from curation.import_files import open_import_file
+
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return open_import_file(source=lambda: path.open("rb"), size=path.stat().st_size, name=name)
+
+
+def test_a_streamed_csv_reads_as_the_whole_file_does(tmp_path):
+    text = (
+        '\ufeffrecord_id;title;summary\n1;First;"Two\nlines; and a semicolon"\n\n2;Second;\'=1+1\n'
+    )
+
+    whole = read_import_file(data=text.encode(), name="docs.csv")
+    file = streamed(text, tmp_path)
+
+    assert (file.description, file.height, file.headers) == (
+        "CSV (semicolon-separated, UTF-8, with byte-order mark)",
+        2,
+        ["record_id", "title", "summary"],
+    )
+    assert list(file.rows()) == [list(row) for row in whole.dataset]
+    assert list(file.rows()) == list(file.rows())  # read again from the start
+
+
+def test_a_streamed_csv_is_refused_as_the_whole_file_is(tmp_path, settings):
+    with pytest.raises(ImportFileRefused, match="not UTF-8"):
+        streamed("record_id,title\n1,caf\xe9\n".encode("latin-1"), tmp_path)
+    settings.DOSSIER_IMPORT_MAX_ROWS = 2
+    with pytest.raises(ImportFileRefused, match="more than 2 rows"):
+        streamed("record_id,title\n1,A\n2,B\n3,C\n", tmp_path)
+    settings.DOSSIER_IMPORT_MAX_BYTES = 10
+    with pytest.raises(ImportFileRefused, match="the limit is"):
+        streamed("record_id,title\n1,A\n", tmp_path)
+
+
+def test_batches_keep_all_or_nothing_and_number_rows_after_the_whole_file(
+    archivist, tmp_path, monkeypatch
+):
+    """Rows are checked and written a batch at a time: an error in the last batch still
+    writes nothing, and rows without a record ID are numbered after the file's highest."""
+    from curation import imports
+
+    monkeypatch.setattr(imports, "BATCH", 2)
+    rows = "".join(f",Untitled {n}\n" for n in range(3)) + "50,Fifty\n"
+
+    report = documents_import(
+        file=streamed("record_id,title\n" + rows + "51,\n", tmp_path),
+        user=archivist,
+        options=ImportOptions(dry_run=False),
+    )
+    assert [(e.row, e.column) for e in report.errors] == [(6, "title")]
+    assert Document.objects.count() == 0
+
+    report = documents_import(
+        file=streamed("record_id,title\n" + rows, tmp_path),
+        user=archivist,
+        options=ImportOptions(dry_run=False),
+    )
+    assert report.created == 4 and report.written
+    assert sorted(Document.objects.values_list("record_id", flat=True)) == [50, 51, 52, 53]
+    assert [o.record_id for o in report.rows] == [51, 52, 53, 50]

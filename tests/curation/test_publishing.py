@@ -295,7 +295,7 @@ def test_bulk_publish_reports_what_it_refused(editor_client, ready_document):
 
 def test_the_task_publishes_what_is_due(ready_document, editor):
     """Django's tasks framework (the immediate backend by default) runs the same work."""
-    from curation.tasks import publish_scheduled_documents
+    from curation.periodic import publish_scheduled_documents
 
     services.document_schedule(
         document=ready_document, editor=editor, publish_at=timezone.now() + datetime.timedelta(1)

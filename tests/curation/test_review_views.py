@@ -119,9 +119,9 @@ def test_the_queue_lists_submitted_translations_oldest_first(
         documents.append(translation.document)
     factories.TranslationFactory(document__title="Still a draft")
 
-    # session, user, user and group permissions, queue, its translators, sent back;
-    # the same however long the queue.
-    with django_assert_num_queries(7):
+    # session, user, user and group permissions, queue, its translators, sent back, the
+    # count of stale translations; the same however long the queue.
+    with django_assert_num_queries(8):
         response = editor_client.get(QUEUE)
     queue = response.context["queue"]
     assert [t.document for t in queue] == documents

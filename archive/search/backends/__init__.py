@@ -2,18 +2,9 @@
 
 from django.db import connection
 
-from .base import Estimate, FacetFilter, Search, SearchBackend, Snippet, Sort, Tally
+from .base import FacetFilter, Search, SearchBackend, Snippet, Sort
 
-__all__ = [
-    "Estimate",
-    "FacetFilter",
-    "Search",
-    "SearchBackend",
-    "Snippet",
-    "Sort",
-    "Tally",
-    "get_backend",
-]
+__all__ = ["FacetFilter", "Search", "Snippet", "Sort", "get_backend"]
 
 _backends: dict[str, SearchBackend] = {}
 

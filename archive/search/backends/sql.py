@@ -5,11 +5,11 @@ returns an expression correlated with the outer ``archive_document d``.
 """
 
 import datetime
+from dataclasses import dataclass, replace
 
+from archive.models import Document
+from archive.search.facets import DECLASSIFIED_YEAR_PREFIX, FACETS
 from archive.search.facets import FACET_PREFIXES as P
-
-# Column names of the tables read (Django's defaults for the archive app).
-DOCUMENT = "archive_document"
 
 
 def _agg(vendor: str, expr: str, sep: str = "' '") -> str:
@@ -20,61 +20,76 @@ def _sub(vendor: str, expr: str, rest: str) -> str:
     return f"coalesce((SELECT {_agg(vendor, expr)} {rest}), '')"
 
 
-def facet_keys_sql(vendor: str) -> str:
-    """Space-separated facet keys of document d (may repeat; the caller removes repeats)."""
-    trim = "trim" if vendor == "sqlite" else "btrim"
-    parts = [
-        _sub(
+def _year(vendor: str, column: str) -> str:
+    # SQLite keeps dates as "YYYY-MM-DD" text (and "%" would clash with query parameters).
+    return f"substr({column}, 1, 4)" if vendor == "sqlite" else f"to_char({column}, 'YYYY')"
+
+
+def _own_keys(vendor: str, facet) -> str:
+    """Keys of a facet that is the document's own foreign key or many-to-many link,
+    read from the model's metadata."""
+    field = Document._meta.get_field(facet.field)
+    if field.many_to_many:
+        through = field.remote_field.through._meta.db_table
+        return _sub(
             vendor,
-            f"'{P['collection']}' || x.collection_id",
-            "FROM archive_document_collections x WHERE x.document_id = d.id",
-        ),
-        _sub(
+            f"'{facet.prefix}' || x.{field.m2m_reverse_name()}",
+            f"FROM {through} x WHERE x.{field.m2m_column_name()} = d.id",
+        )
+    return f"coalesce('{facet.prefix}' || d.{field.column}, '')"
+
+
+def _reached_keys(vendor: str) -> dict[str, str]:
+    """Keys of the facets the document reaches further away: a place's are written for
+    it and every place it is inside; translations count once approved."""
+    trim = "trim" if vendor == "sqlite" else "btrim"
+    approved = "x.document_id = d.id AND x.approved_body <> ''"
+    return {
+        "place": _sub(
             vendor,
             f"'{P['place']}' || replace({trim}(p.tree_path, '/'), '/', ' {P['place']}')",
             "FROM archive_document_places x JOIN archive_place p ON p.id = x.place_id "
             "WHERE x.document_id = d.id",
         ),
-        _sub(
-            vendor,
-            f"'{P['topic']}' || x.topic_id",
-            "FROM archive_document_topics x WHERE x.document_id = d.id",
-        ),
-        _sub(
-            vendor,
-            f"'{P['language']}' || x.language_id",
-            "FROM archive_document_original_languages x WHERE x.document_id = d.id",
-        ),
-        _sub(
-            vendor,
-            f"'{P['creator']}' || x.agent_id",
-            "FROM archive_document_creators x WHERE x.document_id = d.id",
-        ),
-        _sub(
-            vendor,
-            f"'{P['funder']}' || x.funder_id",
-            "FROM archive_document_funders x WHERE x.document_id = d.id",
-        ),
-        _sub(
+        "repository": _sub(
             vendor,
             f"'{P['repository']}' || x.repository_id",
             "FROM archive_provenance x WHERE x.document_id = d.id AND x.repository_id IS NOT NULL",
         ),
-        _sub(
+        "translation_language": _sub(
             vendor,
             f"'{P['translation_language']}' || x.language_id",
-            "FROM archive_translation x WHERE x.document_id = d.id AND x.approved_body <> ''",
+            f"FROM archive_translation x WHERE {approved}",
         ),
-        _sub(
+        "translator": _sub(
             vendor,
             f"'{P['translator']}' || tt.translator_id",
             "FROM archive_translation x JOIN archive_translation_approved_translators tt "
-            "ON tt.translation_id = x.id WHERE x.document_id = d.id AND x.approved_body <> ''",
+            f"ON tt.translation_id = x.id WHERE {approved}",
         ),
-        f"coalesce('{P['type']}' || d.document_type_id, '')",
-        f"coalesce('{P['classification']}' || d.classification_id, '')",
+        "declassified_by": _sub(
+            vendor,
+            f"'{P['declassified_by']}' || x.declassified_by_id",
+            "FROM archive_provenance x WHERE x.document_id = d.id "
+            "AND x.declassified_by_id IS NOT NULL",
+        ),
+    }
+
+
+def facet_keys_sql(vendor: str) -> str:
+    """Space-separated facet keys of document d (may repeat; the caller removes repeats),
+    and the years it was declassified in (for the declassification date filter)."""
+    reached = _reached_keys(vendor)
+    keys = [
+        reached[facet.param] if facet.param in reached else _own_keys(vendor, facet)
+        for facet in FACETS
     ]
-    return " || ' ' || ".join(parts)
+    declassified_year = _sub(
+        vendor,
+        f"'{DECLASSIFIED_YEAR_PREFIX}' || {_year(vendor, 'x.declassified_on')}",
+        "FROM archive_provenance x WHERE x.document_id = d.id AND x.declassified_on IS NOT NULL",
+    )
+    return " || ' ' || ".join([*keys, declassified_year])
 
 
 def names_sql(vendor: str) -> str:
@@ -103,15 +118,53 @@ def names_sql(vendor: str) -> str:
     )
 
 
-def count_statement(clause: str, params: list, at_most: int | None) -> tuple[str, list]:
-    """Counting the rows of a FROM/WHERE clause, stopping at ``at_most`` if given."""
-    if at_most is None:
-        return "SELECT count(*)" + clause, params
-    return f"SELECT count(*) FROM (SELECT 1{clause} LIMIT %s) capped", [*params, at_most]
+@dataclass(frozen=True)
+class Select:
+    """A SELECT built up from parts, each with its own parameters, so a statement is
+    extended by adding parts, never by editing SQL text.
+
+    ``checks`` are written after ``conditions``: of conditions equally cheap to the
+    planner, PostgreSQL checks them in the order written, and a check (reading a
+    row's tsvector or an FTS5 match) is the costly kind. ``ids``: the column of the
+    document id the source reads first (FTS5 orders and seeks by its rowid).
+    """
+
+    source: str
+    source_params: tuple = ()
+    conditions: tuple[tuple[str, tuple], ...] = ()
+    checks: tuple[tuple[str, tuple], ...] = ()
+    ids: str = "e.document_id"
+
+    def join(self, sql: str, *params) -> "Select":
+        return replace(
+            self, source=f"{self.source}{sql}", source_params=(*self.source_params, *params)
+        )
+
+    def where(self, sql: str | None, *params) -> "Select":
+        if not sql:
+            return self
+        return replace(self, conditions=(*self.conditions, (sql, params)))
+
+    def check(self, sql: str, *params) -> "Select":
+        return replace(self, checks=(*self.checks, (sql, params)))
+
+    def sql(self, columns: str, tail: str = "", *tail_params, column_params=()) -> tuple[str, list]:
+        parts = (*self.conditions, *self.checks)
+        where = " WHERE " + " AND ".join(sql for sql, _ in parts) if parts else ""
+        params = [*column_params, *self.source_params, *(p for _, ps in parts for p in ps)]
+        return f"SELECT {columns} FROM {self.source}{where}{tail}", [*params, *tail_params]
+
+    def count(self, at_most: int | None = None) -> tuple[str, list]:
+        """Counting the rows, stopping at ``at_most`` if given."""
+        if at_most is None:
+            return self.sql("count(*)")
+        statement, params = self.sql("1", " LIMIT %s", at_most)
+        return f"SELECT count(*) FROM ({statement}) capped", params
 
 
-def date_conditions(search, alias: str = "e", *, indexable: bool = True) -> tuple[list[str], list]:
-    """Overlap of the document's [earliest, latest] with the searched range.
+def date_conditions(search, *, indexable: bool = True) -> tuple[str | None, list]:
+    """Overlap of the document's [earliest, latest] with the searched range (None
+    without one), with its params.
 
     An open end (a date such as "../1950") reaches indefinitely; undated documents
     never match a date filter. ``indexable=False`` writes an open end as the farthest
@@ -119,30 +172,38 @@ def date_conditions(search, alias: str = "e", *, indexable: bool = True) -> tupl
     words an index finds, checking the dates of those rows beats intersecting them
     with the half of the archive dated before (or after) a bound.
     """
-    where, params = [], []
     if search.date_from is None and search.date_to is None:
-        return where, params
-    where.append(f"({alias}.date_earliest IS NOT NULL OR {alias}.date_latest IS NOT NULL)")
-    if search.date_from is not None:
-        where.append(
-            f"({alias}.date_latest IS NULL OR {alias}.date_latest >= %s)"
-            if indexable
-            else f"coalesce({alias}.date_latest, '{datetime.date.max}') >= %s"
-        )
-        params.append(search.date_from)
-    if search.date_to is not None:
-        where.append(
-            f"({alias}.date_earliest IS NULL OR {alias}.date_earliest <= %s)"
-            if indexable
-            else f"coalesce({alias}.date_earliest, '{datetime.date.min}') <= %s"
-        )
-        params.append(search.date_to)
-    return where, params
+        return None, []
+    where, params = ["(e.date_earliest IS NOT NULL OR e.date_latest IS NOT NULL)"], []
+    for bound, column, op, farthest in (
+        (search.date_from, "e.date_latest", ">=", datetime.date.max),
+        (search.date_to, "e.date_earliest", "<=", datetime.date.min),
+    ):
+        if bound is not None:
+            where.append(
+                f"({column} IS NULL OR {column} {op} %s)"
+                if indexable
+                else f"coalesce({column}, '{farthest}') {op} %s"
+            )
+            params.append(bound)
+    return " AND ".join(where), params
 
 
-def date_order(sort: str, alias: str = "e", *, dated_only: bool = False) -> str:
+def date_order(sort: str, *, dated_only: bool = False) -> str:
     """Undated documents last, in either direction. ``dated_only``: for rows known to
     be dated, an order the date index gives (so a LIMIT stops the scan early)."""
     direction = "DESC" if sort.startswith("-") else "ASC"
-    order = f"{alias}.date_earliest {direction}, {alias}.document_id {direction}"
-    return order if dated_only else f"{alias}.date_earliest IS NULL, {order}"
+    order = f"e.date_earliest {direction}, e.document_id {direction}"
+    return order if dated_only else f"e.date_earliest IS NULL, {order}"
+
+
+def boundary(column: str, size: int, *, descending: bool, farthest=None) -> tuple[str, list]:
+    """SQL for the value of ``column`` at rank ``size`` in that order; with fewer rows,
+    ``farthest`` (NULL if not given)."""
+    sql = (
+        f"(SELECT {column} FROM archive_searchentry WHERE {column} IS NOT NULL "
+        f"ORDER BY {column} {'DESC' if descending else 'ASC'} LIMIT 1 OFFSET %s)"
+    )
+    if farthest is None:
+        return sql, [size - 1]
+    return f"coalesce({sql}, %s)", [size - 1, farthest]

@@ -6,23 +6,15 @@ unicode61``. A search is one FTS5 MATCH expression, compiled from the parsed
 query with every reader's word quoted, so nothing the reader types is FTS syntax.
 """
 
-import datetime
 from collections import Counter
 from collections.abc import Sequence
 
 from django.db import connection
 
-from archive.search import index
+from archive.search import text as indexed
 from archive.search.backends import sql
-from archive.search.backends.base import (
-    HEAD,
-    REST,
-    Search,
-    SearchBackend,
-    Snippet,
-    Sort,
-    Tally,
-)
+from archive.search.backends.base import HEAD, REST, Search, SearchBackend, Snippet, Sort
+from archive.search.backends.sql import Select
 
 FTS = "archive_search_fts"
 TEXT_COLUMNS = "{title summary body names}"
@@ -33,10 +25,10 @@ RANK = f"bm25({FTS}, 10.0, 4.0, 1.0, 0.5, 0.0, 0.0)"
 # with an open end or a span longer than this), then check the exact dates.
 MAX_YEAR_SPAN = 200
 SNIPPET_TOKENS = 24
-# Runs of ids a facet sample of a large result set is taken from (see facet_counts).
+# Runs of ids a facet sample of a large result set is taken from (see _sampled_key_counts).
 SAMPLE_STRIPES = 100
 # A page by date is read off the date index when that takes fewer than PROBE_LIMIT checks
-# on average; at most PROBE_WINDOW times as many are made (see page).
+# on average; at most PROBE_WINDOW times as many are made (see _windows).
 PROBE_LIMIT, PROBE_WINDOW = 200, 4
 
 
@@ -60,8 +52,8 @@ def _keys(text: str | None) -> str:
 
 def register_functions(raw_connection) -> None:
     """Python functions the indexing SQL calls: the same text preparation as everywhere."""
-    raw_connection.create_function("dossier_html", 1, index.html_text, deterministic=True)
-    raw_connection.create_function("dossier_plain", 1, index.plain_text, deterministic=True)
+    raw_connection.create_function("dossier_html", 1, indexed.html_text, deterministic=True)
+    raw_connection.create_function("dossier_plain", 1, indexed.plain_text, deterministic=True)
     raw_connection.create_function("dossier_keys", 1, _keys, deterministic=True)
     raw_connection.create_function("dossier_years", 2, _years, deterministic=True)
 
@@ -115,30 +107,15 @@ def _years_split(search: Search) -> tuple[str, str] | None:
     return sure, f"({unsure}) NOT ({sure})"
 
 
-def _key_counts(rows: list[tuple[str]]) -> Counter[str]:
-    """Documents per facet key, from rows of space-separated keys."""
-    return Counter(" ".join(keys for (keys,) in rows).split())
-
-
-def _params(params: list) -> list:
-    return [p.isoformat() if isinstance(p, datetime.date) else p for p in params]
-
-
 class SQLiteBackend(SearchBackend):
     vendor = "sqlite"
 
-    # ----- compiling a search -------------------------------------------------------------
-
-    def _match(
-        self, search: Search, tier: str | None = None, years: str | None = None
-    ) -> tuple[str | None, str | None]:
+    def _match(self, search: Search, tier=None, years=None) -> tuple[str | None, str | None]:
         """The FTS5 MATCH expression for what must match, and for what must not.
         ``years``: the expression for the year tokens, if not the whole date range's."""
         positive = []
-        head = None
         if search.has_text:
             positive.append(_words(search, HEAD_COLUMNS if tier == HEAD else TEXT_COLUMNS))
-            head = _words(search, HEAD_COLUMNS)
         for facet in search.facets:
             joiner = " AND " if facet.match_all else " OR "
             positive.append("{facets} : (" + joiner.join(facet.keys) + ")")
@@ -151,103 +128,77 @@ class SQLiteBackend(SearchBackend):
             return None, excluded
         match = " AND ".join(f"({part})" for part in positive)
         if excluded:
-            match = f"({match}) NOT ({excluded})"
-            excluded = None
+            match, excluded = f"({match}) NOT ({excluded})", None
         if tier == REST:
-            match = f"({match}) NOT ({head})"
+            match = f"({match}) NOT ({_words(search, HEAD_COLUMNS)})"
         return match, excluded
 
-    def _from_where(
-        self,
-        search: Search,
-        *,
-        need_entry: bool,
-        tier: str | None = None,
-        years: str | None = None,
-        check_dates: bool = True,
-    ) -> tuple[str, list]:
+    def _matches(self, search: Search, tier=None, *, years=None, dates=True, entry=True) -> Select:
+        """``entry``: joined to the index rows (always, to check dates); ``dates``:
+        the date range checked on them (not only by year tokens)."""
         match, excluded = self._match(search, tier, years)
-        dates, date_params = sql.date_conditions(search) if check_dates else ([], [])
-        where, params = [], []
-        if match is not None:
-            source = FTS
-            if need_entry or dates:
-                source += f" JOIN archive_searchentry e ON e.document_id = {FTS}.rowid"
-            where.append(f"{FTS} MATCH %s")
-            params.append(match)
+        dated, date_params = sql.date_conditions(search) if dates else (None, [])
+        if match is None:
+            select = Select("archive_searchentry e")
         else:
-            source = "archive_searchentry e"
+            select = Select(FTS, ids=f"{FTS}.rowid").where(f"{FTS} MATCH %s", match)
+            if entry or dated:
+                select = select.join(f" JOIN archive_searchentry e ON e.document_id = {FTS}.rowid")
         if excluded is not None:
-            where.append(f"e.document_id NOT IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)")
-            params.append(excluded)
-        where += dates
-        params += date_params
-        clause = f" FROM {source}" + (" WHERE " + " AND ".join(where) if where else "")
-        return clause, params
-
-    def _run(self, statement: str, params: list) -> list[tuple]:
-        with connection.cursor() as cursor:
-            cursor.execute(statement, _params(params))
-            return cursor.fetchall()
-
-    # ----- reading ------------------------------------------------------------------------
-
-    def _count(self, search: Search, *, tier: str | None, at_most: int | None = None) -> int:
-        if (split := _years_split(search)) is None:
-            clause, params = self._from_where(search, need_entry=False, tier=tier)
-        else:
-            # A document with a year wholly inside the range overlaps it: FTS5 alone
-            # counts those. Only the others (at the range's edges, or open-ended) are
-            # joined to check their dates (a common word in 1960-1965: 16 ms -> 5 ms).
-            sure, unsure = split
-            sure_clause, sure_params = self._from_where(
-                search, need_entry=False, tier=tier, years=sure, check_dates=False
+            select = select.where(
+                f"e.document_id NOT IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)", excluded
             )
-            unsure_clause, unsure_params = self._from_where(
-                search, need_entry=False, tier=tier, years=unsure
-            )
-            clause = f" FROM (SELECT 1{sure_clause} UNION ALL SELECT 1{unsure_clause}) parts"
-            params = [*sure_params, *unsure_params]
-        return self._run(*sql.count_statement(clause, params, at_most))[0][0]
+        return select.where(dated, *date_params)
 
-    def page(self, search: Search, offset: int, limit: int, *, total=None, estimate=None):
-        ids = None
-        if search.effective_sort != Sort.RELEVANCE and total:
-            ids = self._page_off_the_date_index(search, offset, limit, total)
-        if ids is None:
-            ids = super().page(search, offset, limit, total=total, estimate=estimate)
-        return ids
+    def _rank(self, search: Search, tier) -> str:
+        return f"{RANK}, e.document_id"
 
-    def _page_off_the_date_index(
-        self, search: Search, offset: int, limit: int, total: int
-    ) -> list[int] | None:
-        """A page by date read off the date index, each document checked against the
-        MATCH in turn, for words in a large share of the archive: a page then takes a
-        few dozen checks, where sorting by date reads and joins every match (75,000
-        for a common word: 25-40 ms). Only the first PROBE_WINDOW times as many dated
-        documents as the page needs on average are checked (matches may cluster in
-        other years); None when the page is not among them."""
+    def bound(self, search: Search) -> tuple[int, bool] | None:
+        """The FTS5 matches alone, counted cheaply: exact without dates, and an upper
+        bound with them (their year tokens are coarser than the dates)."""
         match, _excluded = self._match(search)
-        if match is None or search.date_from is not None or search.date_to is not None:
+        if match is None:
             return None
+        count = self._run(f"SELECT count(*) FROM {FTS} WHERE {FTS} MATCH %s", [match])[0][0]
+        return count, search.date_from is None and search.date_to is None
+
+    def _counted(self, search: Search, tier) -> Select:
+        if (split := _years_split(search)) is None:
+            return self._matches(search, tier, entry=False)
+        # A document with a year wholly inside the range overlaps it: FTS5 alone counts
+        # those. Only the others (at the range's edges, or open-ended) are joined to
+        # check their dates.
+        sure, unsure = split
+        sure_sql, sure_params = self._matches(
+            search, tier, years=sure, dates=False, entry=False
+        ).sql("1")
+        unsure_sql, unsure_params = self._matches(search, tier, years=unsure, entry=False).sql("1")
+        return Select(f"({sure_sql} UNION ALL {unsure_sql}) parts", (*sure_params, *unsure_params))
+
+    def _tally_rank(self, search: Search) -> str | None:
+        return RANK if search.has_text and search.effective_sort == Sort.RELEVANCE else None
+
+    def _windows(self, search: Search, needed: int, total, estimate) -> tuple[int, ...]:
+        """A page by date of words in a large share of the archive is read off the date
+        index, each document checked against the MATCH in turn: a page then takes a few
+        dozen checks, where sorting by date reads and joins every match. Only the first
+        PROBE_WINDOW times as many dated documents as the page needs on average are
+        checked (matches may cluster in other years)."""
+        dated = search.date_from is not None or search.date_to is not None
+        if search.effective_sort == Sort.RELEVANCE or not total or dated:
+            return ()
+        if self._match(search)[0] is None:
+            return ()
         first, last = self._id_span()
-        expected = (offset + limit) * (last - first + 1) / total
-        if expected > PROBE_LIMIT:
-            return None
-        direction = "DESC" if search.effective_sort.startswith("-") else "ASC"
-        # The window's last date; past the archive's dated documents, the farthest date.
-        farthest = datetime.date.min if direction == "DESC" else datetime.date.max
-        rows = self._run(
-            "SELECT e.document_id FROM archive_searchentry e WHERE e.date_earliest "
-            f"{'>=' if direction == 'DESC' else '<='} coalesce((SELECT date_earliest "
-            "FROM archive_searchentry WHERE date_earliest IS NOT NULL "
-            f"ORDER BY date_earliest {direction} LIMIT 1 OFFSET %s), '{farthest}') "
-            f"AND EXISTS (SELECT 1 FROM {FTS} WHERE {FTS}.rowid = e.document_id "
-            f"AND {FTS} MATCH %s) "
-            f"ORDER BY e.date_earliest {direction}, e.document_id {direction} LIMIT %s OFFSET %s",
-            [round(expected * PROBE_WINDOW) - 1, match, limit, offset],
+        expected = needed * (last - first + 1) / total
+        return (round(expected * PROBE_WINDOW),) if expected <= PROBE_LIMIT else ()
+
+    def _window_matches(self, search: Search, tier) -> Select:
+        match, _excluded = self._match(search, tier)
+        return Select("archive_searchentry e").check(
+            f"EXISTS (SELECT 1 FROM {FTS} WHERE {FTS}.rowid = e.document_id AND {FTS} MATCH %s)",
+            match,
         )
-        return [row[0] for row in rows] if len(rows) == limit else None
 
     def _id_span(self) -> tuple[int, int]:
         # Two subqueries: each is one step down the primary key; min and max together
@@ -259,80 +210,27 @@ class SQLiteBackend(SearchBackend):
         )
         return first, last
 
-    def _page(
-        self,
-        search: Search,
-        offset: int,
-        limit: int,
-        *,
-        tier: str | None,
-        ranked: bool = True,
-        windowed: bool = False,  # FTS5 counts 100k documents within budget: never estimates
-    ) -> list[int]:
-        clause, params = self._from_where(search, need_entry=True, tier=tier)
-        sort = search.effective_sort
-        if tier == REST or not ranked:
-            order = f"{FTS}.rowid DESC"
-        elif sort == Sort.RELEVANCE:
-            order = f"{RANK}, e.document_id"
-        else:
-            order = sql.date_order(sort)
-        rows = self._run(
-            f"SELECT e.document_id{clause} ORDER BY {order} LIMIT %s OFFSET %s",
-            [*params, limit, offset],
-        )
-        return [row[0] for row in rows]
-
-    def count_or_tally(self, search: Search, *, at_most: int) -> tuple[int, Tally | None]:
-        """Counting the FTS5 matches alone is cheap, and bounds the result: the dates'
-        year tokens are coarser than the dates (and exact without dates). Under the
-        bound, one ranked pass gives count, facets and every page."""
-        match, _excluded = self._match(search)
-        if match is None:
-            return super().count_or_tally(search, at_most=at_most)
-        bound = self._run(f"SELECT count(*) FROM {FTS} WHERE {FTS} MATCH %s", [match])[0][0]
-        if bound <= at_most:
-            tally = self.tally(search, at_most=at_most)
-            return tally.count, tally
-        dated = search.date_from is not None or search.date_to is not None
-        return (self.count(search) if dated else bound), None
-
-    def _tally_rank(self, search: Search) -> str | None:
-        return RANK if search.has_text and search.effective_sort == Sort.RELEVANCE else None
-
-    def _tally_from_where(self, search: Search) -> tuple[str, list]:
-        return self._from_where(search, need_entry=True)
-
-    def facet_counts(self, search: Search, *, sample_every: int = 1) -> Counter[str]:
-        clause, params = self._from_where(search, need_entry=True)
-        # Not with a date range: each run would restart the years' dozen token lists.
-        if sample_every > 1 and f" {FTS} " in clause and _years_match(search) is None:
-            return self._striped_facet_counts(clause, params, sample_every)
-        if sample_every > 1:
-            # On the FTS rowid where there is one, so rows left out are never joined.
-            sampled = f"{FTS}.rowid" if f" {FTS} " in clause else "e.document_id"
-            clause += (" AND " if " WHERE " in clause else " WHERE ") + f"{sampled} %% %s = 0"
-            params = [*params, sample_every]
-        counts = _key_counts(self._run("SELECT e.facets" + clause, params))
-        return Counter({key: count * sample_every for key, count in counts.items()})
-
-    def _striped_facet_counts(self, clause: str, params: list, sample_every: int) -> Counter:
-        """Facet counts of about one match in ``sample_every``, from SAMPLE_STRIPES evenly
-        spread runs of ids: FTS5 seeks straight to a range of rowids, where it would
-        evaluate the MATCH on every row for a modulo to leave most out (a phrase in
-        15,000 of 100,000 documents: 14 ms instead of 40). A value held only by documents
-        added together, fewer than the gap between runs, can be missed: these counts are
-        shown as estimates."""
+    def _sampled_key_counts(self, search: Search, matches: Select, every: int) -> Counter:
+        """Facet counts of about one match in ``every``, from SAMPLE_STRIPES evenly spread
+        runs of ids: FTS5 seeks straight to a range of rowids, where it would evaluate
+        the MATCH on every row for a modulo to leave most out. A value held only by
+        documents added together, fewer than the gap between runs, can be missed: these
+        counts are shown as estimates. Not with a date range: each run would restart
+        the years' dozen token lists."""
+        if matches.ids != f"{FTS}.rowid" or _years_match(search) is not None:
+            return super()._sampled_key_counts(search, matches, every)
         first, last = self._id_span()
         span = last - first + 1
         gap = max(1, span // SAMPLE_STRIPES)
-        width = max(1, gap // sample_every)
+        width = max(1, gap // every)
         starts = range(first, last + 1, gap)
-        statement = " UNION ALL ".join(
-            [f"SELECT e.facets{clause} AND {FTS}.rowid BETWEEN %s AND %s"] * len(starts)
-        )
-        stripe_params = [p for start in starts for p in (*params, start, start + width - 1)]
-        counts = _key_counts(self._run(statement, stripe_params))
+        stripes = [
+            matches.where(f"{FTS}.rowid BETWEEN %s AND %s", s, s + width - 1) for s in starts
+        ]
+        parts = [stripe.sql("e.facets") for stripe in stripes]
+        statement = " UNION ALL ".join(part for part, _ in parts)
+        rows = self._run(statement, [p for _, params in parts for p in params])
+        counts = Counter(" ".join(keys for (keys,) in rows).split())
         sampled = sum(min(width, last + 1 - start) for start in starts)
         return Counter({key: round(count * span / sampled) for key, count in counts.items()})
 
@@ -343,7 +241,7 @@ class SQLiteBackend(SearchBackend):
         # expression (year and facet keys) would be looked for in their texts too.
         match = _words(search, TEXT_COLUMNS)
         placeholders = ", ".join(["%s"] * len(document_ids))
-        start, end = index.MARK_START, index.MARK_END
+        start, end = indexed.MARK_START, indexed.MARK_END
         rows = self._run(
             f"SELECT rowid, highlight({FTS}, 0, %s, %s), "
             f"snippet({FTS}, 2, %s, %s, '…', {SNIPPET_TOKENS}), "
@@ -351,21 +249,21 @@ class SQLiteBackend(SearchBackend):
             f"FROM {FTS} WHERE {FTS} MATCH %s AND rowid IN ({placeholders})",
             [start, end, start, end, start, end, match, *document_ids],
         )
-        snippets = {}
-        for document_id, title, body, summary in rows:
-            snippets[document_id] = Snippet(
-                title=title or "", body=body if start in (body or "") else summary or ""
-            )
-        return snippets
+        return {
+            document_id: Snippet(title or "", body if start in (body or "") else summary or "")
+            for document_id, title, body, summary in rows
+        }
 
     # ----- writing ------------------------------------------------------------------------
 
-    def _insert_sql(self, where: str) -> tuple[str, str]:
+    def _insert_sql(self, only: str = "") -> tuple[str, str]:
+        """The two INSERTs of the index rows: of every document, or ``only`` those."""
         entry = (
             "INSERT INTO archive_searchentry (document_id, date_earliest, date_latest, facets) "
             "SELECT d.id, d.date_earliest, d.date_latest, "
             f"dossier_keys({sql.facet_keys_sql('sqlite')}) "
-            f"FROM archive_document d WHERE d.status = 'published'{where}"
+            "FROM archive_document d WHERE d.status = 'published'"
+            + (f" AND {only}" if only else "")
         )
         body = (
             "coalesce((SELECT group_concat(dossier_html(x.body), char(10)) "
@@ -378,15 +276,15 @@ class SQLiteBackend(SearchBackend):
             f"SELECT d.id, dossier_plain(d.title), dossier_plain(d.summary), {body}, "
             f"dossier_plain({sql.names_sql('sqlite')}), e.facets, "
             "dossier_years(d.date_earliest, d.date_latest) "
-            f"FROM archive_document d JOIN archive_searchentry e ON e.document_id = d.id"
-            f"{where.replace(' AND', ' WHERE', 1)}"
+            "FROM archive_document d JOIN archive_searchentry e ON e.document_id = d.id"
+            + (f" WHERE {only}" if only else "")
         )
         return entry, fts
 
     def reindex(self, document_ids: Sequence[int]) -> None:
         ids = [int(i) for i in document_ids]
         placeholders = ", ".join(["%s"] * len(ids))
-        entry, fts = self._insert_sql(f" AND d.id IN ({placeholders})")
+        entry, fts = self._insert_sql(f"d.id IN ({placeholders})")
         with connection.cursor() as cursor:
             register_functions(cursor.connection)
             cursor.execute(f"DELETE FROM {FTS} WHERE rowid IN ({placeholders})", ids)
@@ -397,7 +295,7 @@ class SQLiteBackend(SearchBackend):
             cursor.execute(fts, ids)
 
     def rebuild(self) -> int:
-        entry, fts = self._insert_sql("")
+        entry, fts = self._insert_sql()
         with connection.cursor() as cursor:
             register_functions(cursor.connection)
             cursor.execute(f"DELETE FROM {FTS}")

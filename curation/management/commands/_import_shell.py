@@ -18,21 +18,23 @@ def importing_user(username: str):
 
 
 class ProgressBar:
-    """A one-line bar on stderr: rows done of total, redrawn at most ten times a second."""
+    """A one-line bar on stderr: rows done of total and errors so far, redrawn at most
+    ten times a second."""
 
     def __init__(self, stream, width: int = 30) -> None:
         self.stream = stream
         self.width = width
         self.drawn_at = 0.0
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: int, errors: int = 0) -> None:
         now = time.monotonic()
         if now - self.drawn_at < 0.1 and done < total:
             return
         self.drawn_at = now
         filled = self.width * done // max(total, 1)
         bar = "#" * filled + "-" * (self.width - filled)
-        self.stream.write(f"\r[{bar}] {done}/{total}", ending="")
+        found = f", {errors} errors" if errors else ""
+        self.stream.write(f"\r[{bar}] {done}/{total}{found}", ending="")
         self.stream.flush()
 
     def finish(self) -> None:

@@ -1,8 +1,10 @@
 """`manage.py import_documents FILE`: the admin's document import from the shell."""
 
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 
-from curation.import_files import ImportFileRefused, read_import_file
+from curation.import_files import ImportFileRefused, open_import_file
 from curation.imports import ImportOptions, documents_import
 from curation.management.commands._import_shell import ProgressBar, importing_user, print_report
 
@@ -27,14 +29,14 @@ class Command(BaseCommand):
     def handle(self, *args, file, user, dry_run, create_missing, **options):
         importer = importing_user(user)
         try:
-            with open(file, "rb") as handle:
-                data = handle.read()
-            imported = read_import_file(data=data, name=file.rsplit("/", 1)[-1])
+            imported = open_import_file(
+                source=lambda: open(file, "rb"),  # noqa: SIM115 (closed by the reader)
+                size=os.path.getsize(file),
+                name=os.path.basename(file),
+            )
         except (OSError, ImportFileRefused) as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(
-            f"{imported.name}: {imported.description}, {imported.dataset.height} rows"
-        )
+        self.stdout.write(f"{imported.name}: {imported.description}, {imported.height} rows")
         bar = ProgressBar(self.stderr)
         report = documents_import(
             file=imported,

@@ -1,4 +1,5 @@
-"""Publish the documents whose scheduled time has come. Run it from cron, e.g. every minute:
+"""Publish the documents whose scheduled time has come. The task worker does this every
+minute (docs/tasks.md); without a worker, run it from cron, e.g. every minute:
 
 * * * * *  cd /srv/dossier && .venv/bin/python manage.py publish_scheduled
 """

@@ -1,7 +1,7 @@
 from django.http import QueryDict
 
 from archive.search.backends import Search, get_backend
-from archive.search.engine import SearchResults
+from archive.search.engine import SearchPlan
 from archive.search.filters import DocumentFilter
 
 
@@ -19,7 +19,7 @@ def search_for(query: str = "", **params) -> Search:
 def found(query: str = "", **params) -> list[str]:
     """Titles of all matching documents, in result order."""
     search = search_for(query, **params)
-    results = SearchResults(search)
+    results = SearchPlan(search)
     return [result.document.title for result in results[0 : results.count()]]
 
 

@@ -5,7 +5,7 @@ from django.db import connection
 
 from archive.models import Document
 from archive.search.backends import get_backend
-from archive.search.engine import SearchResults
+from archive.search.engine import READ_WHOLE, SearchPlan
 from tests.factories import (
     AgentFactory,
     CollectionFactory,
@@ -100,8 +100,8 @@ def test_a_small_filtered_result_set_sorts_by_date_as_the_index_does(make_docume
         make_document(title=title, date_entered=date).topics.add(topic)
 
     for sort in ("date", "-date"):
-        filtered = SearchResults(search_for("cable", topic=topic.slug, sort=sort))
-        assert filtered.tally is not None
+        filtered = SearchPlan(search_for("cable", topic=topic.slug, sort=sort))
+        assert filtered.how == READ_WHOLE
         unfiltered = found("cable", sort=sort)
         assert found("cable", topic=topic.slug, sort=sort) == unfiltered
         assert unfiltered[-2:] == (
@@ -124,10 +124,13 @@ def test_results_read_whole_rank_as_the_index_does(make_document, settings):
 
     search = search_for("harvest")
     # SQLite reads any small result set whole; PostgreSQL only a filtered one.
-    assert (SearchResults(search).tally is not None) == (connection.vendor == "sqlite")
+    assert (SearchPlan(search).how == READ_WHOLE) == (connection.vendor == "sqlite")
     read_whole = found("harvest")
-    settings.DOSSIER_SEARCH_FACET_EXACT_LIMIT = 1  # too many to read whole: ranked in SQL
-    assert SearchResults(search).tally is None
+    settings.DOSSIER_SEARCH = {
+        **settings.DOSSIER_SEARCH,
+        "READ_WHOLE_LIMIT": 1,
+    }  # too many to read whole: ranked in SQL
+    assert SearchPlan(search).how != READ_WHOLE
     assert found("harvest") == read_whole
     assert len(read_whole) == 7  # "Cable 4" has no harvest
 
@@ -141,14 +144,16 @@ def test_pages_by_date_of_a_large_result_set_match_the_sorted_order(make_documen
     make_document(title="Unrelated", date_entered="1966")
     in_order = found("cable", sort=sort)  # read whole: sorted in Python
 
-    settings.DOSSIER_SEARCH_FACET_EXACT_LIMIT = 1
-    results = SearchResults(search_for("cable", sort=sort))
-    assert results.tally is None
+    settings.DOSSIER_SEARCH = {**settings.DOSSIER_SEARCH, "READ_WHOLE_LIMIT": 1}
+    results = SearchPlan(search_for("cable", sort=sort))
+    assert results.how != READ_WHOLE
     for stop in range(1, 7):
         assert [r.document.title for r in results[0:stop]] == in_order[:stop]
     assert [r.document.title for r in results[2:4]] == in_order[2:4]
     if connection.vendor == "sqlite":  # the dated ones come off the date index
-        ids = get_backend()._page_off_the_date_index(results.search, 0, 3, total=6)
+        backend = get_backend()
+        windows = backend._windows(results.search, 3, total=6, estimate=None)
+        ids = backend._page_in_windows(results.search, None, sort, windows, 3)
         assert [Document.objects.get(pk=i).title for i in ids] == in_order[:3]
 
 
@@ -182,7 +187,7 @@ def test_a_chinese_word_is_highlighted_in_the_snippet(make_document, chinese):
         title="Cable", transcript="<p>致外交部：来电收悉。</p>", transcript_language=chinese
     )
 
-    [result] = SearchResults(search_for("外交部"))[0:20]
+    [result] = SearchPlan(search_for("外交部"))[0:20]
     assert result.document == document
     assert "<mark>外交部</mark>" in result.snippet_html
 
@@ -195,7 +200,7 @@ def test_a_chinese_word_deep_in_a_long_transcript_is_highlighted(make_document, 
         transcript_language=chinese,
     )
 
-    [result] = SearchResults(search_for("外交部"))[0:20]
+    [result] = SearchPlan(search_for("外交部"))[0:20]
     assert "<mark>外交部</mark>" in result.snippet_html
     assert len(result.snippet_html) < 1000
 
@@ -259,7 +264,7 @@ def test_search_within_a_collection(make_document):
 
 def test_very_large_result_sets_rank_title_and_summary_matches_first(make_document, settings):
     """Above the rank limit, head matches are ranked and the rest follow newest first."""
-    settings.DOSSIER_SEARCH_RANK_EXACT_LIMIT = 2
+    settings.DOSSIER_SEARCH = {**settings.DOSSIER_SEARCH, "RANK_LIMIT": 2}
     for n in range(3):
         make_document(title=f"Body {n}", transcript="<p>Khrushchev spoke.</p>")
     make_document(title="Summary", summary="Khrushchev's visit.")
@@ -274,7 +279,7 @@ def test_very_large_result_sets_rank_title_and_summary_matches_first(make_docume
 
 
 def test_a_head_tier_too_large_to_rank_is_listed_newest_first(make_document, settings):
-    settings.DOSSIER_SEARCH_RANK_EXACT_LIMIT = 1
+    settings.DOSSIER_SEARCH = {**settings.DOSSIER_SEARCH, "RANK_LIMIT": 1}
     make_document(title="Khrushchev", transcript="<p>Khrushchev Khrushchev</p>")
     make_document(title="Khrushchev and Mao")
     make_document(title="Body", transcript="<p>Khrushchev</p>")

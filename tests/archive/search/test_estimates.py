@@ -12,7 +12,7 @@ from django.db import connection
 
 from archive.models import Document
 from archive.search.backends import get_backend
-from archive.search.engine import SearchResults
+from archive.search.engine import SearchPlan
 from tests.factories import TopicFactory
 
 from .helpers import search_for
@@ -24,9 +24,9 @@ ESTIMATES = connection.vendor == "postgresql"
 
 @pytest.fixture
 def small_limits(settings):
-    settings.DOSSIER_SEARCH_EXACT_LIMIT = 5
-    settings.DOSSIER_SEARCH_WINDOW = 25
-    settings.DOSSIER_SEARCH_RANK_EXACT_LIMIT = 5
+    settings.DOSSIER_SEARCH = {**settings.DOSSIER_SEARCH, "ESTIMATE_ABOVE": 5}
+    settings.DOSSIER_SEARCH = {**settings.DOSSIER_SEARCH, "WINDOW": 25}
+    settings.DOSSIER_SEARCH = {**settings.DOSSIER_SEARCH, "RANK_LIMIT": 5}
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def test_an_estimate_from_the_newest_candidates_alone_scales_by_their_ids(
     client, archive, small_limits, settings
 ):
     # The sample fills (20 candidates, the fewest scaled up) inside the window (25).
-    settings.DOSSIER_SEARCH_ESTIMATE_SAMPLE = 20
+    settings.DOSSIER_SEARCH = {**settings.DOSSIER_SEARCH, "ESTIMATE_SAMPLE": 20}
     html = client.get("/search/", {"q": "harvest"}).text
 
     if ESTIMATES:
@@ -85,7 +85,7 @@ def test_an_estimate_from_the_newest_candidates_alone_scales_by_their_ids(
 
 
 def test_results_are_counted_exactly_below_the_limit(client, archive, settings):
-    settings.DOSSIER_SEARCH_WINDOW = 25
+    settings.DOSSIER_SEARCH = {**settings.DOSSIER_SEARCH, "WINDOW": 25}
 
     html = client.get("/search/", {"q": "harvest"}).text
 
@@ -106,7 +106,7 @@ def test_pages_found_window_by_window_are_the_pages_of_the_whole_result_set(
 ):
     backend = get_backend()
     search = search_for("harvest", sort=sort)
-    estimate = SearchResults(search).estimate
+    estimate = SearchPlan(search).estimate
     assert (estimate is not None) == ESTIMATES
 
     windowed = [
@@ -115,7 +115,7 @@ def test_pages_found_window_by_window_are_the_pages_of_the_whole_result_set(
         for pk in backend.page(search, offset, 20, total=60, estimate=estimate)
     ]
 
-    settings.DOSSIER_SEARCH_EXACT_LIMIT = 1000
+    settings.DOSSIER_SEARCH = {**settings.DOSSIER_SEARCH, "ESTIMATE_ABOVE": 1000}
     exact = [pk for offset in range(0, 60, 20) for pk in backend.page(search, offset, 20, total=60)]
     assert len(set(windowed)) == 60
     if sort == "relevance":

@@ -1,13 +1,16 @@
 """Filters alone and combined, any/all, fuzzy dates, and facet counts."""
 
+import datetime
+
 import pytest
 
-from archive.search.engine import SearchResults
+from archive.search.engine import SearchPlan
 from archive.search.facets import FACETS_BY_PARAM
 from tests.factories import (
     AgentFactory,
     ClassificationFactory,
     CollectionFactory,
+    DeclassifyingAuthorityFactory,
     DocumentTypeFactory,
     FunderFactory,
     LanguageFactory,
@@ -43,6 +46,7 @@ def archive(make_document, russian):
         "funder": [FunderFactory(), FunderFactory()],
         "repository": [RepositoryFactory(), RepositoryFactory()],
         "classification": [ClassificationFactory(), ClassificationFactory()],
+        "declassified_by": [DeclassifyingAuthorityFactory(), DeclassifyingAuthorityFactory()],
     }
     first = make_document(
         title="Cable one",
@@ -69,8 +73,18 @@ def archive(make_document, russian):
     second.original_languages.add(values["language"][1])
     first.funders.add(values["funder"][0])
     second.funders.add(*values["funder"])
-    ProvenanceFactory(document=first, repository=values["repository"][0])
-    ProvenanceFactory(document=second, repository=values["repository"][1])
+    ProvenanceFactory(
+        document=first,
+        repository=values["repository"][0],
+        declassified_by=values["declassified_by"][0],
+        declassified_on=datetime.date(1998, 3, 1),
+    )
+    ProvenanceFactory(
+        document=second,
+        repository=values["repository"][1],
+        declassified_by=values["declassified_by"][1],
+        declassified_on=datetime.date(2004, 12, 31),
+    )
     french = TranslationFactory(
         document=second, language=values["translation_language"][0], body="<p>Texte.</p>"
     )
@@ -99,6 +113,7 @@ EXPECTED_ALONE = {
     "funder": (1, ["Cable two"]),
     "repository": (0, ["Cable one"]),
     "classification": (1, ["Cable two"]),
+    "declassified_by": (0, ["Cable one"]),
 }
 
 
@@ -153,8 +168,8 @@ def test_dates_match_when_the_ranges_overlap(make_document, settings, date_from,
     assert sorted(found(**params)) == sorted(titles)
     # Counted, not read whole (SQLite: years inside the range by FTS5 alone, the rest
     # checked), then paged: the same documents.
-    settings.DOSSIER_SEARCH_FACET_EXACT_LIMIT = 0
-    assert SearchResults(search_for(**params)).count() == len(titles)
+    settings.DOSSIER_SEARCH = {**settings.DOSSIER_SEARCH, "READ_WHOLE_LIMIT": 0}
+    assert SearchPlan(search_for(**params)).count() == len(titles)
     assert sorted(found(**params)) == sorted(titles)
     assert sorted(found("", sort="date", **params)) == sorted(titles)
 
@@ -187,3 +202,27 @@ def test_place_counts_include_places_inside(archive):
     assert counts[f"pl{china.pk}"] == 1
     assert counts[f"pl{beijing.pk}"] == 1
     assert counts[f"pl{hanoi.pk}"] == 1
+
+
+@pytest.mark.parametrize(
+    ("years", "titles"),
+    [
+        ({"declassified_from": "1998", "declassified_to": "1998"}, ["Cable one"]),
+        ({"declassified_from": "1999"}, ["Cable two"]),
+        ({"declassified_to": "2004"}, ["Cable one", "Cable two"]),
+        ({"declassified_from": "2005"}, []),
+    ],
+)
+def test_declassification_years_filter_by_range(archive, years, titles):
+    assert sorted(found(**years)) == titles
+    assert sorted(found("cable", **years)) == titles
+
+
+def test_declassification_filters_combine_and_count(archive):
+    released = slug(archive["declassified_by"][1], "declassified_by")
+    assert found(declassified_by=released, declassified_to="2000") == []
+    counts = facet_counts("cable", declassified_from="1990")
+    first, second = archive["declassified_by"]
+    facet = FACETS_BY_PARAM["declassified_by"]
+    assert (counts[facet.key(first)], counts[facet.key(second)]) == (1, 1)
+    assert facet_counts("cable", declassified_to="2000")[facet.key(second)] == 0

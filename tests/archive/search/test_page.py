@@ -5,8 +5,7 @@ import re
 import pytest
 from django.db import connection
 
-from archive.search.engine import SearchResults
-from archive.search.facets import count_facets
+from archive.search.engine import SearchPlan
 from tests.factories import CollectionFactory, TopicFactory
 
 from .helpers import search_for
@@ -183,7 +182,7 @@ def test_results_page_with_facets_uses_a_fixed_number_of_queries(
 
 
 def test_facets_of_very_large_result_sets_are_estimated_and_say_so(client, make_document, settings):
-    settings.DOSSIER_SEARCH_FACET_EXACT_LIMIT = 2
+    settings.DOSSIER_SEARCH = {**settings.DOSSIER_SEARCH, "READ_WHOLE_LIMIT": 2}
     topic = TopicFactory(name="Famine")
     for n in range(6):
         make_document(title=f"Harvest cable {n}").topics.add(topic)
@@ -195,7 +194,7 @@ def test_facets_of_very_large_result_sets_are_estimated_and_say_so(client, make_
         r'Famine</a>\s*<span class="count"><abbr title="about">≈</abbr>\d+</span>', html
     )
 
-    settings.DOSSIER_SEARCH_FACET_EXACT_LIMIT = 10
+    settings.DOSSIER_SEARCH = {**settings.DOSSIER_SEARCH, "READ_WHOLE_LIMIT": 10}
     html = client.get("/search/", {"q": "harvest"}).text
     assert "estimated" not in html
     assert re.search(r'Famine</a>\s*<span class="count">6</span>', html)
@@ -204,7 +203,7 @@ def test_facets_of_very_large_result_sets_are_estimated_and_say_so(client, make_
 def test_a_filtered_result_set_over_the_exact_limit_is_counted_exactly_and_sampled(
     client, make_document, settings
 ):
-    settings.DOSSIER_SEARCH_FACET_EXACT_LIMIT = 3
+    settings.DOSSIER_SEARCH = {**settings.DOSSIER_SEARCH, "READ_WHOLE_LIMIT": 3}
     topic = TopicFactory(name="Famine")
     for n in range(7):
         make_document(title=f"Harvest cable {n}", date_entered="1965").topics.add(topic)
@@ -215,14 +214,14 @@ def test_a_filtered_result_set_over_the_exact_limit_is_counted_exactly_and_sampl
     assert "7 documents found" in html
     assert "counts are estimated from a sample" in html
 
-    settings.DOSSIER_SEARCH_FACET_EXACT_LIMIT = 7
+    settings.DOSSIER_SEARCH = {**settings.DOSSIER_SEARCH, "READ_WHOLE_LIMIT": 7}
     html = client.get("/search/", params).text
     assert "7 documents found" in html and "estimated" not in html
     assert re.search(r'Famine</a>\s*<span class="count">7</span>', html)
 
 
 def test_sampled_facet_counts_are_close_to_the_true_counts(make_document, settings, monkeypatch):
-    settings.DOSSIER_SEARCH_FACET_EXACT_LIMIT = 10
+    settings.DOSSIER_SEARCH = {**settings.DOSSIER_SEARCH, "READ_WHOLE_LIMIT": 10}
     # SQLite samples runs of ids: fewer runs than documents, so each run skips some.
     monkeypatch.setattr("archive.search.backends.sqlite.SAMPLE_STRIPES", 10)
     every, third = TopicFactory(name="Famine"), TopicFactory(name="Drought")
@@ -230,7 +229,7 @@ def test_sampled_facet_counts_are_close_to_the_true_counts(make_document, settin
         document = make_document(title=f"Harvest cable {n}")
         document.topics.add(every, *([third] if n % 3 == 0 else []))
 
-    counts, estimated = count_facets(SearchResults(search_for("harvest")))
+    counts, estimated = SearchPlan(search_for("harvest")).facet_counts()
 
     assert estimated
     assert 100 <= counts[f"to{every.pk}"] <= 140

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('archive', '0010_document_metadata_changed_at'),
+        ('archive', '0014_declassification'),
     ]
 
     operations = [

@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
 
     atomic = False  # SQLite refuses nothing here, but ANALYZE needs no transaction
 
-    dependencies = [("archive", "0011_published_newest_index")]
+    dependencies = [("archive", "0015_published_newest_index")]
 
     operations = [migrations.RunPython(analyze, migrations.RunPython.noop, elidable=True)]
