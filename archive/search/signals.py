@@ -136,10 +136,12 @@ def _authority_deleted(sender, instance, **kwargs):
 
 
 def _language_changed(sender, **kwargs):
-    """A new language may need another text search configuration in queries."""
+    """A new language may need another text search configuration or stemmer in queries."""
     from archive.search.backends.postgres import query_configs
+    from archive.search.stemming import archive_stemmers
 
     query_configs.cache_clear()
+    archive_stemmers.cache_clear()
 
 
 def _remove_stale_rows(sender, using="default", **kwargs):

@@ -15,6 +15,7 @@ from archive.search import text as indexed
 from archive.search.backends import sql
 from archive.search.backends.base import HEAD, REST, Search, SearchBackend, Snippet, Sort
 from archive.search.backends.sql import Select
+from archive.search.stemming import stems
 
 FTS = "archive_search_fts"
 TEXT_COLUMNS = "{title summary body names}"
@@ -36,8 +37,16 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def _forms(term) -> list[str]:
+    """A term as typed and, for a single word, as prefixes of its stems."""
+    forms = [_quote(term.text)]
+    if not term.is_phrase:
+        forms += [_quote(stem) + " *" for stem in stems(term.text)]
+    return forms
+
+
 def _any(terms) -> str:
-    return "(" + " OR ".join(_quote(term.text) for term in terms) + ")"
+    return "(" + " OR ".join(form for term in terms for form in _forms(term)) + ")"
 
 
 def _words(search: Search, columns: str) -> str:
