@@ -25,8 +25,8 @@ STEMMERS = {code: name for code, name in LANGUAGE_CONFIGS.items() if code != "en
     "pl": "polish",
     "sr": "serbian",
 }
-# Shorter stems would find unrelated words by their first letters.
-MIN_STEM = 3
+# Shorter stems would find unrelated words by their first letters ("arm" → "armistice").
+MIN_STEM = 4
 
 
 @cache

@@ -37,16 +37,18 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _forms(term) -> list[str]:
+def _forms(term, stemmed: bool) -> list[str]:
     """A term as typed and, for a single word, as prefixes of its stems."""
     forms = [_quote(term.text)]
-    if not term.is_phrase:
+    if stemmed and not term.is_phrase:
         forms += [_quote(stem) + " *" for stem in stems(term.text)]
     return forms
 
 
-def _any(terms) -> str:
-    return "(" + " OR ".join(form for term in terms for form in _forms(term)) + ")"
+def _any(terms, *, stemmed: bool = True) -> str:
+    """Any of the terms. ``stemmed=False``: as typed only (an excluded word leaves out
+    the documents holding it, not those holding words that begin like its stems)."""
+    return "(" + " OR ".join(form for term in terms for form in _forms(term, stemmed)) + ")"
 
 
 def _words(search: Search, columns: str) -> str:
@@ -132,7 +134,7 @@ class SQLiteBackend(SearchBackend):
             positive.append(years)
         excluded = None
         if search.query is not None and search.query.excluded:
-            excluded = f"{TEXT_COLUMNS} : {_any(search.query.excluded)}"
+            excluded = f"{TEXT_COLUMNS} : {_any(search.query.excluded, stemmed=False)}"
         if not positive:
             return None, excluded
         match = " AND ".join(f"({part})" for part in positive)
