@@ -45,6 +45,10 @@ WORDS = {
     "phrase": '"Soviet Union"',
     "boolean": "embassy OR consul -revisionism",
     "chinese": "外交部",
+    # Found by its stem: the generated Russian texts hold "переговоры" only.
+    "inflected russian": "переговорах",
+    # A variant name of the Soviet Union (generate_archive's VARIANT_NAMES).
+    "variant name": "Sovetsky",
 }
 
 

@@ -14,6 +14,7 @@ A plan is decided once per search, from the cheapest thing the backend can tell:
 from collections import Counter
 from dataclasses import dataclass
 
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from archive.models import Document
@@ -102,5 +103,6 @@ class SearchPlan:
             snippet = snippets.get(pk, Snippet())
             title = highlight(snippet.title) if has_highlight(snippet.title) else ""
             body = highlight(snippet.body) if has_highlight(snippet.body) else ""
-            results.append(Result(document, title or highlight(document.title), body))
+            # A title without highlights is shown as written, not as the index spaced it.
+            results.append(Result(document, title or escape(document.title), body))
         return results

@@ -4,7 +4,8 @@ Per published document the index holds:
 
 * title (weight A), summary (B), body (C): the transcripts in their languages and
   the *approved* text of each translation (never a draft body), and names (D):
-  creators, places and topics;
+  creators, recipients, places, topics, approved translators, repository and archival
+  reference, with the variant names of people, places and repositories ("Peking");
 * facet keys ("to12", "pl3" …, see ``facets.FACETS``) for filtering and counting;
   a place's key is written for it and every place it is inside, so filtering by
   a country finds documents about its cities;

@@ -84,7 +84,8 @@ def _translators_changed(sender, instance, action, reverse, pk_set, **kwargs):
 
 
 def _authority_saved(sender, instance, created=False, raw=False, **kwargs):
-    """A renamed topic, person or place (or a moved place) changes its documents' rows."""
+    """A renamed (or re-varianted) topic, person, translator, repository or place (or
+    a moved place) changes its documents' rows."""
     if raw or created:
         return
     from archive.models import Place
@@ -98,13 +99,13 @@ def _authority_saved(sender, instance, created=False, raw=False, **kwargs):
             tree_path__startswith=instance.tree_path if old_path else "/"
         ).values_list("documents", flat=True)
     else:
-        related = "documents_created" if sender.__name__ == "Agent" else "documents"
-        documents = getattr(instance, related).values_list("pk", flat=True)
+        documents = _documents_of(instance)
     reindex_documents(documents)
 
 
 def _documents_of(instance) -> list[int]:
-    from archive.models import Agent, Translation, Translator
+    """The documents whose index rows hold this authority's name."""
+    from archive.models import Agent, Provenance, Repository, Translation, Translator
 
     if isinstance(instance, Translator):
         return list(
@@ -112,8 +113,16 @@ def _documents_of(instance) -> list[int]:
                 "document_id", flat=True
             )
         )
-    related = "documents_created" if isinstance(instance, Agent) else "documents"
-    return list(getattr(instance, related).values_list("pk", flat=True))
+    if isinstance(instance, Repository):
+        return list(
+            Provenance.objects.filter(repository=instance).values_list("document_id", flat=True)
+        )
+    if isinstance(instance, Agent):
+        return [
+            *instance.documents_created.values_list("pk", flat=True),
+            *instance.documents_received.values_list("pk", flat=True),
+        ]
+    return list(instance.documents.values_list("pk", flat=True))
 
 
 def _authority_deleting(sender, instance, **kwargs):
@@ -127,10 +136,12 @@ def _authority_deleted(sender, instance, **kwargs):
 
 
 def _language_changed(sender, **kwargs):
-    """A new language may need another text search configuration in queries."""
+    """A new language may need another text search configuration or stemmer in queries."""
     from archive.search.backends.postgres import query_configs
+    from archive.search.stemming import archive_stemmers
 
     query_configs.cache_clear()
+    archive_stemmers.cache_clear()
 
 
 def _remove_stale_rows(sender, using="default", **kwargs):
@@ -163,6 +174,7 @@ def connect() -> None:
         Language,
         Place,
         Provenance,
+        Repository,
         Topic,
         Transcript,
         Translation,
@@ -182,7 +194,8 @@ def connect() -> None:
         uid = f"search_{model.__name__}"
         post_save.connect(_child_changed, sender=model, dispatch_uid=f"{uid}_saved")
         post_delete.connect(_child_changed, sender=model, dispatch_uid=f"{uid}_deleted")
-    indexed = {facet.field for facet in FACETS}  # the names read are facets' too
+    # The relations whose names or keys are indexed (recipients are named, not faceted).
+    indexed = {facet.field for facet in FACETS} | {"recipients"}
     for field in Document._meta.many_to_many:
         if field.name in indexed:
             m2m_changed.connect(
@@ -199,7 +212,7 @@ def connect() -> None:
         uid = f"search_{model.__name__}"
         pre_delete.connect(_authority_deleting, sender=model, dispatch_uid=f"{uid}_deleting")
         post_delete.connect(_authority_deleted, sender=model, dispatch_uid=f"{uid}_deleted")
-    for model in (Agent, Place, Topic):
+    for model in (Agent, Place, Repository, Topic, Translator):
         post_save.connect(
             _authority_saved, sender=model, dispatch_uid=f"search_{model.__name__}_saved"
         )

@@ -7,23 +7,31 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from archive.search.text import CJK_RANGES, MARK_END, MARK_START
+from archive.search.text import MARK_END, MARK_START, is_cjk
 
-# Spaces the index put between CJK characters (and around their markers) are taken out again.
-_CJK_GAP = re.compile(f"(?<=[{CJK_RANGES}{MARK_END}]) +(?=[{CJK_RANGES}{MARK_START}])")
+_SPACES = re.compile(" +")
 _ADJACENT = re.compile(f"{MARK_END}{MARK_START}")
 
 
 def _join_cjk(text: str) -> str:
-    joined = _CJK_GAP.sub(lambda m: "" if _is_cjk_gap(text, m) else m.group(), text)
-    return _ADJACENT.sub("", joined)
+    """The text without the spaces the index put around CJK characters.
+
+    The index writes one space either side of each CJK character and keeps the text's
+    own (``text.plain_text``): of a run of spaces, one per CJK neighbour was added."""
+
+    def own_spaces(match: re.Match) -> str:
+        added = is_cjk(_neighbour(text, match.start() - 1, -1))
+        added += is_cjk(_neighbour(text, match.end(), 1))
+        return " " * max(0, len(match.group()) - added)
+
+    return _ADJACENT.sub("", _SPACES.sub(own_spaces, text))
 
 
-def _is_cjk_gap(text: str, match: re.Match) -> bool:
-    """Only gaps with CJK characters on both sides (markers aside) were added by the index."""
-    before = text[: match.start()].rstrip(MARK_END)[-1:]
-    after = text[match.end() :].lstrip(MARK_START)[:1]
-    return bool(re.match(f"[{CJK_RANGES}]", before) and re.match(f"[{CJK_RANGES}]", after))
+def _neighbour(text: str, at: int, step: int) -> str:
+    """The first character from ``at`` in the direction ``step`` that is no marker."""
+    while 0 <= at < len(text) and text[at] in (MARK_START, MARK_END):
+        at += step
+    return text[at] if 0 <= at < len(text) else ""
 
 
 def highlight(marked: str | None) -> SafeString:

@@ -45,18 +45,24 @@ LANGUAGE_CONFIGS = {
 ARCHIVE_CONFIG = "english"
 
 
+def is_cjk(char: str) -> bool:
+    return bool(char) and _CJK_CHAR.fullmatch(char) is not None
+
+
 def segment_cjk(text: str) -> str:
-    """Space CJK characters apart so each is a word to both databases."""
+    """Space CJK characters apart so each is a word to both databases (a query's words)."""
     if not _CJK_CHAR.search(text):
         return text
     return _SPACES.sub(" ", _CJK_CHAR.sub(r" \1 ", text)).strip()
 
 
 def plain_text(text: str | None) -> str:
-    """Plain text as it is indexed."""
+    """Plain text as it is indexed: as the PostgreSQL function ``dossier_plain`` writes
+    it, a space either side of each CJK character and the text's own spaces kept, so
+    snippets can tell the spaces the index added from the text's (``snippets.py``)."""
     if not text:
         return ""
-    return segment_cjk(_CONTROL.sub(" ", text))
+    return _CJK_CHAR.sub(r" \1 ", _CONTROL.sub(" ", text))
 
 
 def html_text(html: str | None) -> str:

@@ -92,30 +92,50 @@ def facet_keys_sql(vendor: str) -> str:
     return " || ' ' || ".join([*keys, declassified_year])
 
 
+def _named(alias: str) -> str:
+    """An authority's name and its variant names (one a line), as one text."""
+    return f"{alias}.name || ' ' || {alias}.variant_names"
+
+
 def names_sql(vendor: str) -> str:
-    """Names of d's creators, places and topics."""
-    return " || ' ' || ".join(
-        [
-            _sub(
-                vendor,
-                "a.name",
-                "FROM archive_document_creators x JOIN archive_agent a ON a.id = x.agent_id "
-                "WHERE x.document_id = d.id",
-            ),
-            _sub(
-                vendor,
-                "p.name",
-                "FROM archive_document_places x JOIN archive_place p ON p.id = x.place_id "
-                "WHERE x.document_id = d.id",
-            ),
-            _sub(
-                vendor,
-                "t.name",
-                "FROM archive_document_topics x JOIN archive_topic t ON t.id = x.topic_id "
-                "WHERE x.document_id = d.id",
-            ),
-        ]
-    )
+    """Names of d's creators, recipients, places, topics, approved translators and
+    repository (with the variant names of those that have them), and its archival
+    reference: what a reader may know a document by besides its words."""
+    approved = "x.document_id = d.id AND x.approved_body <> ''"
+    parts = [
+        (
+            _named("a"),
+            "FROM archive_document_creators x JOIN archive_agent a ON a.id = x.agent_id "
+            "WHERE x.document_id = d.id",
+        ),
+        (
+            _named("a"),
+            "FROM archive_document_recipients x JOIN archive_agent a ON a.id = x.agent_id "
+            "WHERE x.document_id = d.id",
+        ),
+        (
+            _named("p"),
+            "FROM archive_document_places x JOIN archive_place p ON p.id = x.place_id "
+            "WHERE x.document_id = d.id",
+        ),
+        (
+            "t.name",
+            "FROM archive_document_topics x JOIN archive_topic t ON t.id = x.topic_id "
+            "WHERE x.document_id = d.id",
+        ),
+        (
+            "t.name",
+            "FROM archive_translation x JOIN archive_translation_approved_translators tt "
+            "ON tt.translation_id = x.id JOIN archive_translator t ON t.id = tt.translator_id "
+            f"WHERE {approved}",
+        ),
+        (
+            "x.archival_reference || ' ' || coalesce(" + _named("r") + ", '')",
+            "FROM archive_provenance x LEFT JOIN archive_repository r ON r.id = x.repository_id "
+            "WHERE x.document_id = d.id",
+        ),
+    ]
+    return " || ' ' || ".join(_sub(vendor, expr, rest) for expr, rest in parts)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from archive.search import text as indexed
 from archive.search.backends import sql
 from archive.search.backends.base import HEAD, REST, Search, SearchBackend, Snippet, Sort
 from archive.search.backends.sql import Select
+from archive.search.stemming import stems
 
 FTS = "archive_search_fts"
 TEXT_COLUMNS = "{title summary body names}"
@@ -32,12 +33,25 @@ SAMPLE_STRIPES = 100
 PROBE_LIMIT, PROBE_WINDOW = 200, 4
 
 
+_PREFIX = " *"  # after a quoted string: any word it begins
+
+
 def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _any(terms) -> str:
-    return "(" + " OR ".join(_quote(term.text) for term in terms) + ")"
+def _forms(term, stemmed: bool) -> list[str]:
+    """A term as typed and, for a single word, as prefixes of its stems."""
+    forms = [_quote(term.text)]
+    if stemmed and not term.is_phrase:
+        forms += [_quote(stem) + _PREFIX for stem in stems(term.text)]
+    return forms
+
+
+def _any(terms, *, stemmed: bool = True) -> str:
+    """Any of the terms. ``stemmed=False``: as typed only (an excluded word leaves out
+    the documents holding it, not those holding words that begin like its stems)."""
+    return "(" + " OR ".join(form for term in terms for form in _forms(term, stemmed)) + ")"
 
 
 def _words(search: Search, columns: str) -> str:
@@ -123,7 +137,7 @@ class SQLiteBackend(SearchBackend):
             positive.append(years)
         excluded = None
         if search.query is not None and search.query.excluded:
-            excluded = f"{TEXT_COLUMNS} : {_any(search.query.excluded)}"
+            excluded = f"{TEXT_COLUMNS} : {_any(search.query.excluded, stemmed=False)}"
         if not positive:
             return None, excluded
         match = " AND ".join(f"({part})" for part in positive)
@@ -217,7 +231,13 @@ class SQLiteBackend(SearchBackend):
         documents added together, fewer than the gap between runs, can be missed: these
         counts are shown as estimates. Not with a date range: each run would restart
         the years' dozen token lists."""
-        if matches.ids != f"{FTS}.rowid" or _years_match(search) is not None:
+        # Nor with a stem's prefix: FTS5 merges the doclists of every word it begins
+        # anew in each run, where one pass over the matches merges them once.
+        if (
+            matches.ids != f"{FTS}.rowid"
+            or _years_match(search) is not None
+            or _PREFIX in (self._match(search)[0] or "")
+        ):
             return super()._sampled_key_counts(search, matches, every)
         first, last = self._id_span()
         span = last - first + 1

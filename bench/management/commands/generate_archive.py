@@ -76,6 +76,13 @@ DOC_TYPES = [
     "Intelligence Report",
 ]
 CLASSIFICATIONS = ["Unclassified", "Confidential", "Secret", "Top Secret", "Very Urgent"]
+# Other names of a few countries, as an editor gives them (bench/search_latency.py looks one up).
+VARIANT_NAMES = {
+    "China": "Zhongguo\n中国",
+    "Soviet Union": "USSR\nSovetsky Soyuz\nСССР",
+    "Vietnam": "Việt Nam\nDemocratic Republic of Vietnam",
+    "Burma": "Myanmar",
+}
 TRANSCRIPT_LANGUAGES = [("zh", 35), ("ru", 35), ("vi", 15), ("en", 10), ("de", 5)]
 
 
@@ -180,6 +187,9 @@ class Command(BaseCommand):
             return [model.objects.get_or_create(name=name, **extra)[0] for name in names]
 
         countries = named(m.Place, COUNTRIES, parent=None)
+        for country in countries:
+            country.variant_names = VARIANT_NAMES.get(country.name, "")
+            country.save(update_fields=["variant_names"])
         cities = []
         for country in countries:
             cities += named(

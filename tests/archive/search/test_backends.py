@@ -1,5 +1,8 @@
 """The search engine on the database in use (the suite runs on SQLite and PostgreSQL)."""
 
+import html
+import re
+
 import pytest
 from django.db import connection
 
@@ -190,6 +193,23 @@ def test_a_chinese_word_is_highlighted_in_the_snippet(make_document, chinese):
     [result] = SearchPlan(search_for("外交部"))[0:20]
     assert result.document == document
     assert "<mark>外交部</mark>" in result.snippet_html
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "他们的做法。苏联代表团于1956年到达北京，会见了毛泽东。",
+        "苏联 代表团 (Soviet delegation) 到达北京。",  # the text's own spaces
+    ],
+)
+def test_a_chinese_snippet_has_no_space_that_is_not_in_the_text(make_document, chinese, text):
+    make_document(title="电报 第3号", transcript=f"<p>{text}</p>", transcript_language=chinese)
+
+    [result] = SearchPlan(search_for("苏联"))[0:20]
+    shown = re.sub("<[^>]+>", "", str(result.snippet_html)).strip().strip("…").strip()
+    assert "<mark>苏联</mark>" in result.snippet_html
+    assert html.unescape(shown) in text
+    assert str(result.title_html) == "电报 第3号"
 
 
 def test_a_chinese_word_deep_in_a_long_transcript_is_highlighted(make_document, chinese):

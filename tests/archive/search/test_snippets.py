@@ -24,8 +24,13 @@ def test_the_spaces_the_index_put_between_chinese_characters_go():
     assert highlight(f"{S}外{E} {S}交{E} 部 的") == "<mark>外交</mark>部的"
 
 
-def test_spaces_between_chinese_and_other_words_stay():
-    assert highlight(f"{S}外{E} ministry") == "<mark>外</mark> ministry"
+def test_the_spaces_the_index_put_beside_chinese_punctuation_and_digits_go():
+    assert highlight(f" 做  法 。 {S}苏{E}  {S}联{E} 1956 年 ") == "做法。<mark>苏联</mark>1956年"
+
+
+def test_the_texts_own_spaces_beside_chinese_stay():
+    # One space was added beside 外, the other is the text's.
+    assert highlight(f"{S}外{E}  ministry") == "<mark>外</mark> ministry"
 
 
 def test_no_text_is_empty_html():
