@@ -99,9 +99,9 @@ def generate(*, first: int, last: int, vocab: dict, a: dict, median_words: int, 
         # An English translation of every non-English transcript; 90% approved.
         f"""
         INSERT INTO archive_translation (document_id, language_id, body, credit_line, state,
-            approved_body, approved_credit, created_at, updated_at)
+            approved_body, approved_credit, alignment, created_at, updated_at)
         SELECT t.document_id, %(lang_en)s, body, '', CASE WHEN a THEN 'approved' ELSE 'draft' END,
-               CASE WHEN a THEN body ELSE '' END, '', now(), now()
+               CASE WHEN a THEN body ELSE '' END, '', '', now(), now()
         FROM (SELECT x.document_id, pg_temp.gen_text(%(en)s, ({length} + 0 * x.id)::int, ' ', %(rare)s) AS body,
                      random() < 0.9 AS a
               FROM archive_transcript x JOIN archive_document d ON d.id = x.document_id
@@ -133,9 +133,9 @@ def generate(*, first: int, last: int, vocab: dict, a: dict, median_words: int, 
         """
         INSERT INTO archive_provenance (document_id, repository_id, archival_reference,
             published_source, translation_source, acquisition_note, declassification_note,
-            updated_at)
+            declassification_case, declassification_program, updated_at)
         SELECT id, (%(repositories)s::bigint[])[1 + floor(random() * array_length(%(repositories)s::bigint[], 1) + 0 * id)::int],
-               'GEN ' || record_id, '', '', '', '', now()
+               'GEN ' || record_id, '', '', '', '', '', '', now()
         FROM archive_document WHERE record_id BETWEEN %(first)s AND %(last)s
         """,
     ]
