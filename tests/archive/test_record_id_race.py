@@ -9,13 +9,6 @@ from archive.models import Document
 from archive.models import documents as document_models
 from tests import factories
 
-needs_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="Concurrent connections need a server database: the SQLite test database is in "
-    "memory. Concurrent additions on a SQLite file are covered by "
-    "tests/curation/test_concurrent_saves.py.",
-)
-
 
 def in_thread(work):
     """Run `work` on its own database connection; return what it returned or raised."""
@@ -34,7 +27,6 @@ def in_thread(work):
     return thread, outcome
 
 
-@needs_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_a_creation_racing_an_uncommitted_one_takes_the_next_number():
     """Both read the same highest number; the second waits for the first, then moves on."""
@@ -62,7 +54,6 @@ def test_a_creation_racing_an_uncommitted_one_takes_the_next_number():
     assert theirs["value"] == mine["value"] + 1
 
 
-@needs_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_many_documents_created_at_once_all_get_distinct_record_ids():
     creators, each = 8, 5
