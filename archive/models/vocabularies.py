@@ -175,3 +175,6 @@ class DeclassifyingAuthority(Authority):
     class Meta(Authority.Meta):
         verbose_name = _("declassifying authority")
         verbose_name_plural = _("declassifying authorities")
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:declassifier_detail", kwargs={"slug": self.slug})

@@ -63,6 +63,7 @@ def test_each_authority_has_a_page_of_its_published_documents(client, state_depa
     listing = client.get("/declassified-by/").content.decode()
     assert "US Department of State" in listing and "1 document" in listing
     assert "Released nothing public" not in listing
+    assert f'href="/declassified-by/{state_department.slug}/"' in listing  # the name links
     page = client.get(f"/declassified-by/{state_department.slug}/").content.decode()
     assert "Released cable" in page
     assert "Draft cable" not in page and "Withdrawn cable" not in page

@@ -171,6 +171,7 @@ def test_the_comparison_marks_additions_and_removals_in_words(two_versions, clie
     assert "1 word added, 1 removed" in text
     first = client.get(url(two_versions, 1, "changes/")).content.decode()
     assert "the first approved version" in first
+    assert "<ins>" not in first  # not the whole text shown as added
 
 
 # Citations of a version ------------------------------------------------------------------
