@@ -422,7 +422,8 @@ def document_withdraw(*, document: Document, editor: AbstractBaseUser, reason: s
 def document_schedule(
     *, document: Document, editor: AbstractBaseUser, publish_at: datetime
 ) -> Document:
-    """Publish later: `publish_scheduled` (cron) publishes it once the time has come."""
+    """Publish later: the periodic task (or `manage.py publish_scheduled` from cron)
+    publishes it once the time has come."""
 
     def change(current: Document) -> None:
         if publish_at <= timezone.now():
@@ -463,7 +464,7 @@ def documents_publish_scheduled(*, now: datetime | None = None) -> ScheduledRun:
                     continue  # unscheduled or moved meanwhile
                 if current.status == Status.PUBLISHED:
                     continue
-                # Dated as scheduled, however late cron ran.
+                # Dated as scheduled, however late the periodic task or cron ran.
                 _publish(current, at=current.publish_at)
                 _save(current, user=None, reason=_("Published as scheduled"))
                 run.published.append(current)
