@@ -280,10 +280,14 @@ class Citation:
         if document.rights_statement:
             tags.append(("DC.rights", document.rights_statement.name))
         if self.version:
+            # The version read, as the RIS edition and BibTeX version name it.
             tags += [
+                ("citation_edition", self.version.label),
                 ("citation_online_date", f"{self.version.approved_on:%Y/%m/%d}"),
+                ("DC.description.version", self.version.label),
                 ("DCTERMS.modified", self.version.approved_on.isoformat()),
             ]
+        tags += [("DC.contributor", name) for name in self.translators]
         return tags
 
     def json_ld(self, *, page_url: str, scan_urls: list[str] = ()) -> dict:

@@ -213,6 +213,8 @@ def test_the_version_page_embeds_the_version_for_zotero_and_search_engines(two_v
     permalink = f"http://testserver{url(two_versions, 1)}"
     assert f'<meta name="citation_public_url" content="{permalink}">' in text
     assert f'<meta name="DCTERMS.modified" content="{approved}">' in text
+    label = f"English translation, version 1, approved {version.approved_at:%-d %B %Y}"
+    assert f'<meta name="citation_edition" content="{label}">' in text
     data = json.loads(text.split('<script type="application/ld+json">')[1].split("</script>")[0])
     assert (data["version"], data["dateModified"]) == ("1", approved)
     assert "English translation, version 1, approved" in data["citation"]
