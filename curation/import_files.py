@@ -178,21 +178,27 @@ def _delimiter_of(header: str) -> str:
     return ";" if header.count(";") > header.count(",") else ","
 
 
+def _records(rows: Iterator[list[str]], width: int) -> Iterator[list[str]]:
+    """The non-blank rows after the header (line 1), unescaped and padded to the header's
+    width; a row wider than the header is refused with its line number."""
+    for line, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > width:
+            raise ImportFileRefused(
+                _("Row %(row)s has %(cells)s cells but the header names %(width)s columns.")
+                % {"row": line, "cells": len(row), "width": width}
+            )
+        yield [_unescape(c) for c in row] + [""] * (width - len(row))
+
+
 def _csv_records(raw: BinaryIO, delimiter: str, width: int) -> Iterator[list[str]]:
     """The records after the header, decoded as they are read; refused like `_read_csv`."""
     text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
     rows = csv.reader(text, delimiter=delimiter)
     try:
         next(rows, None)
-        for line, row in enumerate(rows, start=2):
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) > width:
-                raise ImportFileRefused(
-                    _("Row %(row)s has %(cells)s cells but the header names %(width)s columns.")
-                    % {"row": line, "cells": len(row), "width": width}
-                )
-            yield [_unescape(c) for c in row] + [""] * (width - len(row))
+        yield from _records(rows, width)
     except csv.Error as error:
         raise ImportFileRefused(
             _("The CSV file cannot be read: %(error)s") % {"error": error}
@@ -219,16 +225,8 @@ def _read_csv(data: bytes, name: str) -> ImportFile:
     try:
         headers = [h.strip() for h in next(rows, [])]
         dataset = Dataset(headers=headers)
-        width = len(headers)
-        for line, row in enumerate(rows, start=2):
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) > width:
-                raise ImportFileRefused(
-                    _("Row %(row)s has %(cells)s cells but the header names %(width)s columns.")
-                    % {"row": line, "cells": len(row), "width": width}
-                )
-            dataset.append([_unescape(c) for c in row] + [""] * (width - len(row)))
+        for record in _records(rows, len(headers)):
+            dataset.append(record)
             if dataset.height > max_rows():
                 break
     except csv.Error as error:
