@@ -183,6 +183,17 @@ def stop(processes: list[subprocess.Popen]) -> None:
             process.kill()
 
 
+def server_log_errors(logs: Path) -> list[str]:
+    """Failures only the servers saw: exceptions, killed gunicorn workers, failed tasks."""
+    signs = ("Traceback", "WORKER TIMEOUT", "state=FAILED", "Internal Server Error")
+    return [
+        f"{name}: {line.strip()}"
+        for name in ("gunicorn.log", "worker.log")
+        for line in (logs / name).read_text(errors="replace").splitlines()
+        if any(sign in line for sign in signs)
+    ]
+
+
 def percentile(ordered: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
@@ -208,11 +219,11 @@ def report(times: dict, errors: dict, seconds: float) -> str:
 def main() -> int:
     from django.db import connection
 
+    from archive.models import Document
     from bench.loadcheck import Edit, lost_edits
 
     args = ARGS
-    documents = __import__("archive.models", fromlist=["Document"]).Document.objects
-    published = documents.published().count()
+    published = Document.objects.published().count()
     work = Path(tempfile.mkdtemp(prefix="dossier-load-"))
     (work / "plan.json").write_text(json.dumps(plan(args.editors, args.archivists)))
     vendor = connection.vendor
@@ -229,35 +240,42 @@ def main() -> int:
     processes, port = start_services(env, args.workers, work)
     seconds = round(args.minutes * 60)
     try:
+        print(f"Locust: {args.users} users for {seconds} s; its output in {work}/locust.log")
         started = time.monotonic()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "locust",
-                "-f",
-                str(ROOT / "bench" / "locustfile.py"),
-                "--headless",
-                "--only-summary",
-                "-u",
-                str(args.users),
-                "-r",
-                str(args.spawn_rate),
-                "--run-time",
-                f"{seconds}s",
-                "--stop-timeout",
-                "60",
-                "--host",
-                f"http://127.0.0.1:{port}",
-            ],
-            cwd=ROOT,
-            env=env,
-            check=False,
-        )
+        with open(work / "locust.log", "w") as log:
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "locust",
+                    "-f",
+                    str(ROOT / "bench" / "locustfile.py"),
+                    "--headless",
+                    "--only-summary",
+                    "-u",
+                    str(args.users),
+                    "-r",
+                    str(args.spawn_rate),
+                    "--run-time",
+                    f"{seconds}s",
+                    "--stop-timeout",
+                    "60",
+                    "--host",
+                    f"http://127.0.0.1:{port}",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                check=False,
+            )
         elapsed = time.monotonic() - started
     finally:
         stop(processes)
 
+    if not (work / "times.json").exists():
+        print((work / "locust.log").read_text()[-3000:])
+        raise SystemExit("Locust did not finish its run")
     measured = json.loads((work / "times.json").read_text())
     edits_file = work / "edits.jsonl"
     edits = (
@@ -278,8 +296,12 @@ def main() -> int:
     print(f"lost edits: {len(lost)}")
     for line in lost:
         print(f"  {line}")
+    server_errors = server_log_errors(work)
+    print(f"server-side errors logged: {len(server_errors)}")
+    for line in server_errors[:20]:
+        print(f"  {line}")
     print(f"logs: {work}")
-    errors = sum(measured["errors"].values())
+    errors = sum(measured["errors"].values()) + len(server_errors)
     return 1 if errors or lost else 0
 
 

@@ -41,7 +41,10 @@ def save(client, document, fields, marker: str, *, user: str) -> Edit:
     """Post the opened form with the marker in the summary, as bench/locustfile.py does."""
     url = reverse("admin:archive_document_change", args=[document.pk])
     fields, _ = replace_value(fields, "summary", lambda value: with_summary_marker(value, marker))
-    response = client.post(url, dict(fields) | {"_continue": "Save"})
+    data = {}
+    for name, value in [*fields, ("_continue", "Save")]:
+        data.setdefault(name, []).append(value)  # a select may send several values
+    response = client.post(url, data)
     return Edit(
         model="document",
         pk=document.pk,
