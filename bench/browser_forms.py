@@ -79,10 +79,9 @@ def messages(html: str) -> list[str]:
     ]
 
 
-def replace_value(fields, name: str, change) -> tuple[list[tuple[str, str]], str]:
-    """The fields with `name`'s value passed through `change`; and the old value."""
-    old = next(value for key, value in fields if key == name)
-    return [(key, change(value) if key == name else value) for key, value in fields], old
+def replace_value(fields, name: str, change) -> list[tuple[str, str]]:
+    """The fields with `name`'s value passed through `change`."""
+    return [(key, change(value) if key == name else value) for key, value in fields]
 
 
 SUMMARY_MARK = re.compile(r"\s*\[load-[0-9a-f]+-\d+\]$")

@@ -218,6 +218,7 @@ def report(times: dict, errors: dict, seconds: float) -> str:
 
 def main() -> int:
     from django.db import connection
+    from django.utils import timezone
 
     from archive.models import Document
     from bench.loadcheck import Edit, lost_edits
@@ -238,6 +239,7 @@ def main() -> int:
         LOAD_ARCHIVISTS=str(args.archivists),
     )
     processes, port = start_services(env, args.workers, work)
+    run_started = timezone.now()
     seconds = round(args.minutes * 60)
     try:
         print(f"Locust: {args.users} users for {seconds} s; its output in {work}/locust.log")
@@ -283,7 +285,7 @@ def main() -> int:
         if edits_file.exists()
         else []
     )
-    lost = lost_edits(edits)
+    lost = lost_edits(edits, since=run_started)
     outcomes = Counter((edit.field, edit.outcome) for edit in edits)
 
     print(

@@ -40,10 +40,11 @@ class Edit:
         return cls(**{name: record[name] for name in cls.__dataclass_fields__})
 
 
-def lost_edits(edits: list[Edit]) -> list[str]:
-    """A line for each accepted edit the database does not hold as it should."""
+def lost_edits(edits: list[Edit], *, since: datetime | None = None) -> list[str]:
+    """A line for each accepted edit the database does not hold as it should; review
+    moves are looked for in the review log from `since` (the run's start) on."""
     accepted = [edit for edit in edits if edit.outcome == "accepted"]
-    problems = _lost_moves([e for e in accepted if e.field in REVIEW_ACTIONS])
+    problems = _lost_moves([e for e in accepted if e.field in REVIEW_ACTIONS], since)
     by_field = defaultdict(list)
     for edit in accepted:
         if edit.field not in REVIEW_ACTIONS:
@@ -92,11 +93,12 @@ def _lost_saves(model, pk: int, field: str, saves: list[Edit]) -> list[str]:
     return problems
 
 
-def _lost_moves(moves: list[Edit]) -> list[str]:
+def _lost_moves(moves: list[Edit], since: datetime | None) -> list[str]:
     problems = []
     wanted = Counter((move.pk, move.field, move.user) for move in moves)
+    entries = ReviewEntry.objects.filter(created_at__gte=since) if since else ReviewEntry.objects
     for (pk, move, user), count in sorted(wanted.items()):
-        logged = ReviewEntry.objects.filter(
+        logged = entries.filter(
             translation_id=pk, action=REVIEW_ACTIONS[move], actor__username=user
         ).count()
         if logged < count:

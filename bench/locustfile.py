@@ -131,9 +131,12 @@ class DeskUser(HttpUser):
         """Open the change form, change `field`, post it back as the browser would."""
         url = f"/admin/archive/{model}/{pk}/change/"
         page = self.client.get(url, name=f"desk: open {kind}", timeout=TIMEOUT)
-        fields = form_fields(page.text, f"{model}_form")
+        if not page.ok:
+            return  # counted as an error of the request that failed
         marker = _marker()
-        fields, _ = replace_value(fields, field, lambda value: change(value, marker))
+        fields = replace_value(
+            form_fields(page.text, f"{model}_form"), field, lambda value: change(value, marker)
+        )
         opened = dict(fields).get("concurrency_token", "")
         with self.client.post(
             url,
@@ -156,6 +159,8 @@ class DeskUser(HttpUser):
         """Post a review move; a refusal the page explains is a correct outcome."""
         url = f"/admin/desk/review/{pk}/"
         page = self.client.get(url, name="desk: open review", timeout=TIMEOUT)
+        if not page.ok:
+            return
         with self.client.post(
             url,
             data={"csrfmiddlewaretoken": csrf_token(page.text), "action": action},
