@@ -7,7 +7,7 @@ class ArchiveConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from archive import pagecache, staleness
+        from archive import checks, pagecache, staleness  # noqa: F401 (checks registers)
         from archive.iiif import signals as iiif_signals
         from archive.oai import signals as oai_signals
 

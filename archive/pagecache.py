@@ -10,8 +10,9 @@ renaming an authority or approving a translation shows on the next request.
 Only anonymous GET/HEAD requests outside the admin are served from the cache (a request
 with a session cookie may be staff seeing drafts); only complete 200 responses that set
 no cookie and are not marked private are stored. The middleware sits before the CSP
-middleware, so a stored page keeps the Content-Security-Policy header whose nonce its
-scripts carry.
+middleware, so a stored page keeps its Content-Security-Policy header; a page whose policy
+names a nonce (it used {% csp_nonce_attr %}) is never stored, since a nonce served to
+more than one reader would let a script injected into the page run.
 
 The cache is Django's default: local memory in one process (`make run`), Redis with
 REDIS_URL (several web servers or workers must share one, or a change made through one
@@ -26,6 +27,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.csp import CSP
 from django.utils.http import http_date
 
 VERSION_KEY = "dossier:pages:version"
@@ -65,6 +67,11 @@ def _cacheable_request(request) -> bool:
     )
 
 
+def _carries_nonce(response) -> bool:
+    policies = (response.get(header, "") for header in (CSP.HEADER_ENFORCE, CSP.HEADER_REPORT_ONLY))
+    return any("'nonce-" in policy for policy in policies)
+
+
 def _cacheable_response(response) -> bool:
     control = response.get("Cache-Control", "")
     return (
@@ -73,6 +80,7 @@ def _cacheable_response(response) -> bool:
         and not response.cookies
         and "private" not in control
         and "no-store" not in control
+        and not _carries_nonce(response)
     )
 
 

@@ -1,6 +1,7 @@
 """Reads for the pages of approved translation versions: a version, its successors, the one
 before it. Each page costs the same few queries however many versions a translation has."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Max, OuterRef, Prefetch, Subquery
@@ -19,6 +20,17 @@ class VersionPage:
         """The number of the newest version readers may open, when newer than this one."""
         latest = self.version.latest_number
         return latest if latest and latest > self.version.number else None
+
+    @property
+    def stale_since(self) -> datetime.datetime | None:
+        """When the original was corrected after the translation was approved, if this
+        version is the one the document page shows (readers are told on both pages)."""
+        if self.version.is_withdrawn or self.version.latest_number != self.version.number:
+            return None
+        translation = next(
+            (t for t in self.record.translations if t.pk == self.version.translation_id), None
+        )
+        return translation.original_changed_at if translation else None
 
 
 def _numbers_of_same_text(**condition) -> Subquery:

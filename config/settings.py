@@ -88,8 +88,8 @@ CACHES = {
 }
 # Off in development and the tests (a page stays what the code computes), on in production.
 DOSSIER_PAGE_CACHE = env_bool("DOSSIER_PAGE_CACHE", not DEVELOPMENT)
-# Second, behind the body limit: outside the CSP middleware, so a stored page keeps the
-# policy header whose nonce its scripts carry.
+# Second, behind the body limit: outside the CSP middleware, so a stored page keeps its
+# policy header (pages whose policy names a nonce are not stored).
 MIDDLEWARE.insert(1, "archive.pagecache.PageCacheMiddleware")
 # --- end of cache ---------------------------------------------------------------------------
 

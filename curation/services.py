@@ -40,6 +40,8 @@ Action = ReviewEntry.Action
 # (readers keep the approved text, credit and translators until it is approved).
 REVISION_FIELDS = {"body", "language", "translators", "credit_line"}
 
+NOT_ALLOWED = gettext_lazy("You are not allowed to do this.")
+
 
 class TransitionError(Exception):
     """A move the current state does not allow; the message is for the user."""
@@ -64,10 +66,21 @@ class Move:
     history: str  # the change reason in the record's history; "%(words)s": the user's
     words_required: str = ""  # when the user must give a comment or reason: asks for it
     logged: str = ""  # the review entry's action (translations)
+    # A rule on the person as well as the row: given (the row, the user), why this user
+    # may not make the move ("" when they may).
+    barred: Callable[[Any, Any], str] | None = None
 
 
 def _published(document: Document) -> bool:
     return document.status == Status.PUBLISHED
+
+
+def _own_submission(translation: Translation, user) -> str:
+    """Every public text has been read by someone other than the person who sent it."""
+    submitter = translation_submitter(translation)
+    if submitter is not None and submitter.pk == user.pk:
+        return _("You submitted this revision yourself; another editor must approve it.")
+    return ""
 
 
 MOVES: dict[str, Move] = {
@@ -84,6 +97,7 @@ MOVES: dict[str, Move] = {
         gettext_lazy("Only a submitted translation can be approved; this one is %(state)s."),
         gettext_lazy("Approved"),
         logged=Action.APPROVED,
+        barred=_own_submission,
     ),
     "translation_request_changes": Move(
         REVIEW,
@@ -150,9 +164,34 @@ MOVES: dict[str, Move] = {
 }
 
 
+def _permitted(user: AbstractBaseUser | None, perm: str) -> bool:
+    return user is not None and user.is_active and user.has_perm(perm)
+
+
 def _require(user: AbstractBaseUser | None, perm: str) -> None:
-    if user is None or not user.is_active or not user.has_perm(perm):
-        raise PermissionDenied(_("You are not allowed to do this."))
+    if not _permitted(user, perm):
+        raise PermissionDenied(str(NOT_ALLOWED))
+
+
+def _refusal(move: Move, record: models.Model, user) -> str:
+    """Why `user` cannot make `move` on `record` as it is now; "" when they can."""
+    if not move.allowed(record):
+        state = (
+            record.get_state_display()
+            if isinstance(record, Translation)
+            else record.get_status_display()
+        )
+        return move.refusal % {"state": state.lower()}
+    return move.barred(record, user) if move.barred else ""
+
+
+def move_refusal(name: str, record: models.Model, user) -> str:
+    """Why `user` cannot make the move `name` on `record` as it is now ("" when they can),
+    by the rules `_make_move` enforces: the desk offers only the moves that pass."""
+    move = MOVES[name]
+    if not _permitted(user, move.permission):
+        return str(NOT_ALLOWED)
+    return _refusal(move, record, user)
 
 
 def _save(obj, *, user: AbstractBaseUser | None, reason: str) -> None:
@@ -193,13 +232,8 @@ def _make_move[M: models.Model](
     if move.words_required and not words:
         raise TransitionError(str(move.words_required))
     current = type(record).objects.select_for_update().get(pk=record.pk)
-    if not move.allowed(current):
-        state = (
-            current.get_state_display()
-            if isinstance(current, Translation)
-            else current.get_status_display()
-        )
-        raise TransitionError(move.refusal % {"state": state.lower()})
+    if refusal := _refusal(move, current, user):
+        raise TransitionError(refusal)
     before = getattr(current, "state", "")
     change(current)
     _save(current, user=user, reason=move.history % {"words": words})
@@ -241,18 +275,10 @@ def translation_submit(*, translation: Translation, user: AbstractBaseUser) -> T
 def translation_approve(
     *, translation: Translation, editor: AbstractBaseUser, comment: str = ""
 ) -> Translation:
-    """Make the submitted text the one readers see.
-
-    An editor may not approve a revision they submitted themselves: every
-    public text has been read by someone other than the person who sent it.
-    """
+    """Make the submitted text the one readers see (not by the editor who submitted it:
+    ``_own_submission``)."""
 
     def change(current: Translation) -> None:
-        submitter = translation_submitter(current)
-        if submitter is not None and submitter.pk == editor.pk:
-            raise TransitionError(
-                _("You submitted this revision yourself; another editor must approve it.")
-            )
         current.state = State.APPROVED
         current.approved_body = current.body
         current.approved_at = timezone.now()

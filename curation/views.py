@@ -23,8 +23,6 @@ from curation import selectors, services
 from curation.forms import CommentForm, ReasonForm, ScheduleForm
 from curation.scan_import import UnsafeArchive, scans_attach
 
-State = Translation.State
-
 
 def _render(request, template: str, context: dict) -> TemplateResponse:
     return TemplateResponse(request, template, {**admin.site.each_context(request), **context})
@@ -79,6 +77,13 @@ REVIEW_ACTIONS = {
         translation=t, editor=user, reason=data.get("reason", "")
     ),
 }
+# The service move behind each action, whose rules decide which actions the page offers.
+REVIEW_MOVES = {
+    "submit": "translation_submit",
+    "approve": "translation_approve",
+    "request_changes": "translation_request_changes",
+    "withdraw": "translation_withdraw",
+}
 REVIEW_DONE = {
     "submit": _("Submitted for review."),
     "approve": _("Approved: readers see this text once the document is published."),
@@ -103,9 +108,10 @@ def review(request, pk: int):
         baseline, baseline_label = previous.body, _("the previous submission")
     else:
         baseline, baseline_label = "", _("nothing (first submission)")
-    user = request.user
-    can_change = user.has_perm(services.SUBMIT)
-    can_review = user.has_perm(services.REVIEW)
+    refusals = {
+        action: services.move_refusal(move, translation, request.user)
+        for action, move in REVIEW_MOVES.items()
+    }
     return _render(
         request,
         "curation/review.html",
@@ -116,10 +122,9 @@ def review(request, pk: int):
             "diff": word_diff(baseline, translation.body),
             "baseline_label": baseline_label,
             "entries": selectors.review_entries(translation),
-            "can_submit": can_change
-            and translation.state in (State.DRAFT, State.CHANGES_REQUESTED),
-            "can_decide": can_review and translation.state == State.SUBMITTED,
-            "can_withdraw": can_review and bool(translation.approved_body),
+            # Only the actions the services would carry out for this user, now.
+            "can": {action: not refusal for action, refusal in refusals.items()},
+            "approval_refused": refusals["approve"],
             "comment_form": CommentForm(),
             "reason_form": ReasonForm(),
         },

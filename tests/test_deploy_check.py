@@ -20,6 +20,7 @@ def manage(*args: str, **environment: str) -> subprocess.CompletedProcess:
         "DJANGO_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "example.org",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",  # never reached: the checks do not connect
         **environment,
     }
     return subprocess.run(
@@ -39,6 +40,18 @@ def test_check_deploy_prints_no_warning_on_production_settings(preload):
     assert result.returncode == 0, output
     assert "System check identified no issues" in output, output
     assert "WARNINGS" not in output and "ERRORS" not in output, output
+
+
+def test_check_deploy_warns_when_each_worker_would_keep_its_own_cache():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", REDIS_URL="")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "archive.W001" in output and "REDIS_URL" in output, output
+
+
+def test_development_keeps_the_local_memory_cache_without_a_warning():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", REDIS_URL="", DEBUG="true")
+    assert "archive.W001" not in result.stdout + result.stderr
 
 
 def test_opting_in_to_preload_sends_the_max_age_the_preload_list_requires():

@@ -61,7 +61,7 @@ def _redirect_keeping_query(request, document: Document, *, permanent: bool = Fa
 def document_detail(request, record_id: int, slug: str):
     record = _record_or_404(record_id)
     document = record.document
-    if document.slug != slug:
+    if request.path != document.get_absolute_url():  # an old slug, or a record ID of 007
         return _redirect_keeping_query(request, document, permanent=True)
     citation = _citation(request, record)
     if document.status == Document.Status.WITHDRAWN:

@@ -1,9 +1,12 @@
 """Permalinks of approved translation versions: the text as approved, its citation, and what
 changed since the version before it."""
 
+import functools
+
 from django.conf import settings
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -54,6 +57,22 @@ def _citation(request, page: version_selectors.VersionPage) -> Citation:
     )
 
 
+def _canonical(view):
+    """`v01` or a record ID of `007` would name the same version as `v1` and `7`: redirect
+    such spellings permanently to the one URL the pages link and citations cite."""
+
+    @functools.wraps(view)
+    def answer(request, **kwargs):
+        match = request.resolver_match
+        canonical = reverse(match.view_name, kwargs=kwargs)
+        if request.path != canonical:
+            query = request.META.get("QUERY_STRING", "")
+            return redirect(f"{canonical}?{query}" if query else canonical, permanent=True)
+        return view(request, **kwargs)
+
+    return answer
+
+
 def _page_or_404(record_id: int, language: str, number: int, **options):
     page = version_selectors.version_page(record_id, language, number, **options)
     if page is None:
@@ -88,6 +107,7 @@ def _is_gone(page: version_selectors.VersionPage) -> bool:
 
 
 @require_safe
+@_canonical
 def translation_version(request, record_id: int, language: str, number: int):
     page = _page_or_404(record_id, language, number)
     citation = _citation(request, page)
@@ -110,6 +130,7 @@ def translation_version(request, record_id: int, language: str, number: int):
 
 
 @require_safe
+@_canonical
 def translation_version_changes(request, record_id: int, language: str, number: int):
     """What this version changed in the text of the version before it, word by word."""
     page = _page_or_404(record_id, language, number, with_translators=False)
@@ -131,6 +152,7 @@ def translation_version_changes(request, record_id: int, language: str, number: 
 
 
 @require_safe
+@_canonical
 def translation_version_citation(request, record_id: int, language: str, number: int, fmt: str):
     if fmt not in CITATION_FORMATS:
         raise Http404("Citations come as .ris, .bib or .json.")

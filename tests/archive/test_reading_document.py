@@ -126,6 +126,8 @@ def test_bare_record_id_and_old_slug_redirect_to_the_page(client):
     assert bare["Location"] == f"/documents/{document.record_id}/cable-from-hanoi/"
     assert wrong_slug.status_code == 301
     assert wrong_slug["Location"] == bare["Location"]
+    padded = client.get(f"/documents/0{document.record_id}/cable-from-hanoi/")
+    assert (padded.status_code, padded["Location"]) == (301, bare["Location"])
 
 
 def test_every_approved_translation_with_its_language_and_credit_and_no_unapproved_text(client):

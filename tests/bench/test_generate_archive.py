@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from archive.models import Document, Transcript, Translation
+from archive.models import Document, Transcript, Translation, TranslationVersion
 from tests.archive.search.helpers import found
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +51,32 @@ def test_the_generated_archive_is_indexed_and_a_second_run_adds_to_it():
     document = Document.objects.order_by("?").first()
     word = max(document.title.split(), key=len)
     assert document.title in found(f'"{word}"')
+
+
+def test_each_approved_translation_has_its_first_version_and_its_page(client):
+    generate(30)
+
+    approved = Translation.objects.exclude(approved_body="").select_related("document")
+    versions = TranslationVersion.objects.prefetch_related("translators")
+    assert approved.exists()
+    assert {(v.translation_id, v.number) for v in versions} == {(t.pk, 1) for t in approved}
+    for version in versions:
+        translation = next(t for t in approved if t.pk == version.translation_id)
+        assert (version.body, version.credit) == (
+            translation.approved_body,
+            translation.approved_credit,
+        )
+        assert list(version.translators.all()) == list(translation.approved_translators.all())
+    translation = approved.first()
+    page = client.get(f"/documents/{translation.document.record_id}/translations/en/v1/")
+    assert page.status_code == 200 and translation.approved_credit in page.text
+
+
+def test_documents_get_distinct_increasing_datestamps():
+    generate(30)
+
+    stamps = list(
+        Document.objects.order_by("record_id").values_list("metadata_changed_at", flat=True)
+    )
+    assert len(set(stamps)) == len(stamps)
+    assert stamps == sorted(stamps)

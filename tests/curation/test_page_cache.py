@@ -1,8 +1,13 @@
 """Whole pages cached for anonymous readers (archive/pagecache.py): served without a
 query, and never stale after an editor's change: the next anonymous request shows it."""
 
+import re
+
 import pytest
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.template import engines
+from django.urls import path
 
 from curation import services
 from tests import factories
@@ -126,3 +131,21 @@ def test_bulk_writes_make_pages_stale_too(client, published, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         type(published).objects.filter(pk=published.pk).update(title="Renamed in bulk")
     assert "Renamed in bulk" in page(client, url)
+
+
+def inline_script(request):
+    """A public page with an inline script, allowed by the request's nonce."""
+    template = engines["django"].from_string("<script {% csp_nonce_attr %}>go()</script>")
+    return HttpResponse(template.render(request=request))
+
+
+urlpatterns = [path("inline-script/", inline_script)]
+
+
+@pytest.mark.urls(__name__)
+def test_no_reader_is_served_the_nonce_of_another_response(client):
+    pages = [client.get("/inline-script/") for _ in range(2)]
+    nonces = [re.search(r"'nonce-([^']+)'", p["Content-Security-Policy"])[1] for p in pages]
+    assert nonces[0] != nonces[1]
+    for response, nonce in zip(pages, nonces, strict=True):
+        assert f'<script nonce="{nonce}">' in response.text

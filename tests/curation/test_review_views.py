@@ -9,7 +9,7 @@ from archive.models import Translation
 from curation import services
 from curation.roles import ARCHIVIST
 from tests import factories
-from tests.curation.conftest import member
+from tests.curation.conftest import client_for, member
 
 pytestmark = pytest.mark.django_db
 
@@ -161,6 +161,17 @@ def test_the_review_page_offers_each_role_only_its_own_actions(
     assert 'value="approve"' in editor_page and 'value="request_changes"' in editor_page
 
 
+def test_the_review_page_does_not_offer_approval_to_the_editor_who_submitted(
+    editor_client, editor, second_editor, translation
+):
+    submit(translation, editor)
+    own_page = editor_client.get(review_url(translation)).content.decode()
+    assert 'value="approve"' not in own_page and 'value="request_changes"' in own_page
+    assert "another editor must approve it" in own_page
+    other_page = client_for(second_editor).get(review_url(translation)).content.decode()
+    assert 'value="approve"' in other_page and "another editor must approve" not in other_page
+
+
 def test_the_review_page_shows_word_level_differences_from_the_approved_text(
     editor_client, archivist, editor, second_editor, translation
 ):
@@ -206,7 +217,7 @@ def test_the_review_page_costs_the_same_however_long_its_history(
     cycle()
     submit(translation, archivist)
     editor_client.get(review_url(translation))  # warm the content-type cache
-    with django_assert_num_queries(10) as first:
+    with django_assert_num_queries(11) as first:  # with who submitted (no self-approval)
         editor_client.get(review_url(translation))
     services.translation_request_changes(translation=translation, editor=editor, comment="y")
     for _ in range(3):

@@ -218,3 +218,30 @@ def test_the_version_page_embeds_the_version_for_zotero_and_search_engines(two_v
     data = json.loads(text.split('<script type="application/ld+json">')[1].split("</script>")[0])
     assert (data["version"], data["dateModified"]) == ("1", approved)
     assert "English translation, version 1, approved" in data["citation"]
+
+
+@pytest.mark.parametrize("suffix", ["", "changes/", "citation.ris"])
+def test_other_spellings_of_a_version_url_redirect_to_the_one_cited(two_versions, client, suffix):
+    record_id = two_versions.document.record_id
+    for spelling in (
+        f"/documents/{record_id}/translations/en/v01/",
+        f"/documents/0{record_id}/translations/en/v1/",
+    ):
+        response = client.get(spelling + suffix + "?from=citation")
+        assert response.status_code == 301
+        assert response["Location"] == url(two_versions, 1, suffix) + "?from=citation"
+    assert client.get(url(two_versions, 1, suffix)).status_code == 200
+
+
+def test_the_current_version_tells_readers_the_original_was_corrected(
+    two_versions, client, settings
+):
+    from tests.curation.test_stale_translations import correct_transcript
+
+    factories.TranscriptFactory(document=two_versions.document, body="<p>致外交部</p>")
+    correct_transcript(two_versions)
+    notice = "The original was corrected on"
+    assert notice in client.get(url(two_versions, 2)).content.decode()
+    assert notice not in client.get(url(two_versions, 1)).content.decode()  # not the current one
+    settings.DOSSIER_STALE_TRANSLATION_NOTICE = False
+    assert notice not in client.get(url(two_versions, 2)).content.decode()

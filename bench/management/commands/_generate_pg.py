@@ -56,7 +56,7 @@ def generate(*, first: int, last: int, vocab: dict, a: dict, median_words: int, 
         INSERT INTO archive_document (record_id, title, slug, summary, date_entered, date_edtf,
             date_earliest, date_latest, date_precision, date_display, document_type_id,
             classification_id, rights_statement_id, status, first_published_at, created_at,
-            updated_at, withdrawal_reason)
+            updated_at, metadata_changed_at, withdrawal_reason)
         SELECT r, initcap(replace(replace(pg_temp.gen_text(%(en)s, 8, ' ', %(rare)s), '<p>', ''),
                 '</p>', '')),
             'generated-' || r,
@@ -77,8 +77,10 @@ def generate(*, first: int, last: int, vocab: dict, a: dict, median_words: int, 
                  ELSE 'Undated' END,
             (%(types)s::bigint[])[1 + floor(random() * array_length(%(types)s::bigint[], 1))::int],
             (%(classifications)s::bigint[])[1 + floor(random() * 6)::int],
-            %(rights)s, 'published', now(), now(), now(), ''
-        FROM (SELECT r, random() AS p,
+            %(rights)s, 'published', at, at, at, at, ''
+        -- clock_timestamp(), not now(): each row its own moment, as saves one by one give,
+        -- so OAI-PMH datestamps do not tie across a 50,000-document batch.
+        FROM (SELECT r, random() AS p, clock_timestamp() AS at,
                      (date '1945-01-01' + floor(random() * 17000)::int) AS day
               FROM generate_series(%(first)s, %(last)s) r) x
         """,
@@ -99,9 +101,9 @@ def generate(*, first: int, last: int, vocab: dict, a: dict, median_words: int, 
         # An English translation of every non-English transcript; 90% approved.
         f"""
         INSERT INTO archive_translation (document_id, language_id, body, credit_line, state,
-            approved_body, approved_credit, alignment, created_at, updated_at)
+            approved_body, approved_at, approved_credit, alignment, created_at, updated_at)
         SELECT t.document_id, %(lang_en)s, body, '', CASE WHEN a THEN 'approved' ELSE 'draft' END,
-               CASE WHEN a THEN body ELSE '' END, '', '', now(), now()
+               CASE WHEN a THEN body ELSE '' END, CASE WHEN a THEN now() END, '', '', now(), now()
         FROM (SELECT x.document_id, pg_temp.gen_text(%(en)s, ({length} + 0 * x.id)::int, ' ', %(rare)s) AS body,
                      random() < 0.9 AS a
               FROM archive_transcript x JOIN archive_document d ON d.id = x.document_id
@@ -129,6 +131,23 @@ def generate(*, first: int, last: int, vocab: dict, a: dict, median_words: int, 
              archive_document d
         WHERE at.translation_id = t.id AND d.id = t.document_id
           AND d.record_id BETWEEN %(first)s AND %(last)s
+        """,
+        # Version 1 of each approved translation, as its approval records it (archive/versions.py).
+        """
+        INSERT INTO archive_translationversion (document_id, translation_id, language_id, number,
+            body, credit, approved_at, withdrawal_reason)
+        SELECT t.document_id, t.id, t.language_id, 1, t.approved_body, t.approved_credit,
+               t.approved_at, ''
+        FROM archive_translation t JOIN archive_document d ON d.id = t.document_id
+        WHERE d.record_id BETWEEN %(first)s AND %(last)s AND t.approved_body <> ''
+        """,
+        """
+        INSERT INTO archive_translationversion_translators (translationversion_id, translator_id)
+        SELECT v.id, at.translator_id
+        FROM archive_translationversion v
+        JOIN archive_translation_approved_translators at ON at.translation_id = v.translation_id
+        JOIN archive_document d ON d.id = v.document_id
+        WHERE d.record_id BETWEEN %(first)s AND %(last)s
         """,
         """
         INSERT INTO archive_provenance (document_id, repository_id, archival_reference,

@@ -255,6 +255,27 @@ class Command(BaseCommand):
             rare=RARE,
         )
 
+    def first_versions(self, approved: list[tuple[m.Translation, m.Translator]]) -> None:
+        """Version 1 of each approved translation, as its approval records it
+        (archive/versions.py), so the version pages work on a generated archive."""
+        versions = m.TranslationVersion.objects.bulk_create(
+            m.TranslationVersion(
+                document_id=t.document_id,
+                translation=t,
+                language_id=t.language_id,
+                number=1,
+                body=t.approved_body,
+                credit=t.approved_credit,
+                approved_at=t.approved_at,
+            )
+            for t, translator in approved
+        )
+        through = m.TranslationVersion.translators.through
+        through.objects.bulk_create(
+            through(translationversion_id=version.pk, translator_id=translator.pk)
+            for version, (_t, translator) in zip(versions, approved, strict=True)
+        )
+
     def date(self, rng: random.Random) -> str:
         year = rng.randint(1945, 1991)
         roll = rng.random()
@@ -326,6 +347,7 @@ class Command(BaseCommand):
                         language=a["languages"]["en"],
                         body=body,
                         approved_body=body if approved else "",
+                        approved_at=now if approved else None,
                         state=m.Translation.State.APPROVED
                         if approved
                         else m.Translation.State.DRAFT,
@@ -369,12 +391,14 @@ class Command(BaseCommand):
             for t, translator in chosen
             if t.approved_body
         )
+        approved = [(t, translator) for t, translator in chosen if t.approved_body]
         credited: dict[str, list[int]] = {}
-        for t, translator in chosen:
-            if t.approved_body:
-                credited.setdefault(f"Translated by {translator.name}", []).append(t.pk)
+        for t, translator in approved:
+            t.approved_credit = f"Translated by {translator.name}"
+            credited.setdefault(t.approved_credit, []).append(t.pk)
         for credit, pks in credited.items():
             m.Translation.objects.filter(pk__in=pks).update(approved_credit=credit)
+        self.first_versions(approved)
         for name, pairs in rel.items():
             through = getattr(m.Document, name).through
             fields = [f.attname for f in through._meta.concrete_fields if f.attname != "id"]
