@@ -46,7 +46,7 @@ from archive.models import (
     Translator,
 )
 from archive.richtext import sanitize_html
-from archive.search.index import reindex_documents, updates_paused
+from archive.search.index import reindex_documents, reindex_documents_later, updates_paused
 from curation.bulk_rows import insert_objects, insert_rows, update_objects
 from curation.import_files import ImportFile
 
@@ -252,8 +252,6 @@ def _reindex(document_ids: list[int]) -> None:
     if len(document_ids) <= settings.DOSSIER_REINDEX_INLINE_LIMIT:
         reindex_documents(document_ids)
     else:
-        from archive.search.tasks import reindex_documents_later
-
         reindex_documents_later.enqueue(document_ids)
 
 

@@ -10,26 +10,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 FACET_LIMIT = 10
-
-# URL parameter -> key prefix in the index.
-FACET_PREFIXES = {
-    "collection": "co",
-    "place": "pl",
-    "topic": "to",
-    "language": "ol",
-    "translation_language": "tl",
-    "translator": "tr",
-    "funder": "fu",
-    "repository": "re",
-    "type": "ty",
-    "classification": "cl",
-    "creator": "cr",
-    "declassified_by": "da",
-}
 # Not a facet: "dy" + the year a document was declassified, for the declassification date
 # range filter (filters.py), which matches any year in the range.
 DECLASSIFIED_YEAR_PREFIX = "dy"
@@ -37,7 +22,8 @@ DECLASSIFIED_YEAR_PREFIX = "dy"
 
 @dataclass(frozen=True)
 class Facet:
-    param: str
+    param: str  # in the URL
+    prefix: str  # of its keys in the index
     label: str
     model_name: str
     # The document's relation to the model, as a lookup path ("places",
@@ -47,13 +33,7 @@ class Facet:
     name_field: str = "name"
 
     @property
-    def prefix(self) -> str:
-        return FACET_PREFIXES[self.param]
-
-    @property
     def model(self):
-        from django.apps import apps
-
         return apps.get_model("archive", self.model_name)
 
     def queryset(self):
@@ -66,25 +46,27 @@ class Facet:
 
 
 FACETS = (
-    Facet("collection", _("Collection"), "Collection", "collections", name_field="title"),
-    Facet("place", _("Place"), "Place", "places"),
-    Facet("topic", _("Topic"), "Topic", "topics"),
-    Facet("creator", _("Creator"), "Agent", "creators"),
-    Facet("type", _("Document type"), "DocumentType", "document_type"),
-    Facet("language", _("Original language"), "Language", "original_languages", "code"),
+    Facet("collection", "co", _("Collection"), "Collection", "collections", name_field="title"),
+    Facet("place", "pl", _("Place"), "Place", "places"),
+    Facet("topic", "to", _("Topic"), "Topic", "topics"),
+    Facet("creator", "cr", _("Creator"), "Agent", "creators"),
+    Facet("type", "ty", _("Document type"), "DocumentType", "document_type"),
+    Facet("language", "ol", _("Original language"), "Language", "original_languages", "code"),
     Facet(
         "translation_language",
+        "tl",
         _("Translation language"),
         "Language",
         "translations__language",
         "code",
     ),
-    Facet("translator", _("Translator"), "Translator", "translations__approved_translators"),
-    Facet("funder", _("Funder"), "Funder", "funders"),
-    Facet("repository", _("Repository"), "Repository", "provenance__repository"),
-    Facet("classification", _("Classification"), "Classification", "classification"),
+    Facet("translator", "tr", _("Translator"), "Translator", "translations__approved_translators"),
+    Facet("funder", "fu", _("Funder"), "Funder", "funders"),
+    Facet("repository", "re", _("Repository"), "Repository", "provenance__repository"),
+    Facet("classification", "cl", _("Classification"), "Classification", "classification"),
     Facet(
         "declassified_by",
+        "da",
         _("Declassified by"),
         "DeclassifyingAuthority",
         "provenance__declassified_by",
@@ -117,16 +99,11 @@ class FacetGroup:
 
 def _top_ids(counts: Counter, limit: int) -> dict[str, set[int]]:
     """The ids of each facet's ``limit`` most frequent values (ties: lowest id first)."""
-    by_prefix: dict[str, list[tuple[int, int, str]]] = {facet.prefix: [] for facet in FACETS}
+    by_prefix: dict[str, list[tuple[int, int]]] = {facet.prefix: [] for facet in FACETS}
     for key, count in counts.items():
-        values = by_prefix.get(key[:2])
-        if values is not None and key[2:].isdigit():
-            # By count, then by id: a shorter string of digits is a smaller number.
-            values.append((-count, len(key), key))
-    return {
-        prefix: {int(key[2:]) for _count, _length, key in heapq.nsmallest(limit, values)}
-        for prefix, values in by_prefix.items()
-    }
+        if key[:2] in by_prefix and key[2:].isdigit():
+            by_prefix[key[:2]].append((-count, int(key[2:])))
+    return {prefix: {pk for _, pk in heapq.nsmallest(limit, v)} for prefix, v in by_prefix.items()}
 
 
 def _labels(wanted: dict[Facet, set[int]]) -> dict[tuple[str, int], tuple[str, str]]:
@@ -164,42 +141,30 @@ def facet_groups(counts: Counter, selected: dict[str, list], params, *, limit=FA
     for facet in FACETS:
         chosen = selected.get(facet.param) or []
         chosen_slugs = [getattr(obj, facet.slug_field) for obj in chosen]
-        values = {}
-        for obj in chosen:
-            values[obj.pk] = FacetValue(
+        values = {
+            obj.pk: FacetValue(
                 getattr(obj, facet.slug_field),
                 getattr(obj, facet.name_field),
                 counts.get(facet.key(obj), 0),
                 selected=True,
             )
-        for ident in wanted[facet]:
-            if ident not in values and (facet.prefix, ident) in labels:
-                slug, name = labels[(facet.prefix, ident)]
-                values[ident] = FacetValue(slug, name, counts[f"{facet.prefix}{ident}"])
+            for obj in chosen
+        }
+        for ident in wanted[facet] - values.keys():
+            if (label := labels.get((facet.prefix, ident))) is not None:
+                values[ident] = FacetValue(*label, counts[f"{facet.prefix}{ident}"])
         ordered = sorted(values.values(), key=lambda v: (not v.selected, -v.count, v.name))
-        shown = [v for v in ordered if v.selected] + [v for v in ordered if not v.selected][
-            : max(0, limit - len(chosen))
-        ]
+        shown = ordered[: max(limit, len(chosen))]  # every selected value, and the top ones
         if not shown:
             continue
-        match_all = params.get(f"{facet.param}_match") == "all"
-        others = _url(pairs, {facet.param: []})  # the query string without this facet
-        for value in shown:
-            slugs = (
-                [s for s in chosen_slugs if s != value.slug]
-                if value.selected
-                else [*chosen_slugs, value.slug]
-            )
-            value.url = (
-                others
-                + ("&" if len(others) > 1 else "")
-                + urlencode([(facet.param, slug) for slug in slugs])
-            )
+        for value in shown:  # the URL that removes a selected value, or adds another
+            kept = [slug for slug in chosen_slugs if slug != value.slug]
+            value.url = _url(pairs, {facet.param: kept if value.selected else [*kept, value.slug]})
         groups.append(
             FacetGroup(
                 facet,
                 shown,
-                match_all=match_all,
+                match_all=params.get(f"{facet.param}_match") == "all",
                 any_url=_url(pairs, {f"{facet.param}_match": []}),
                 all_url=_url(pairs, {f"{facet.param}_match": ["all"]}),
             )

@@ -63,19 +63,14 @@ class DateBoundField(forms.CharField):
 class FacetChoiceField(forms.ModelMultipleChoiceField):
     default_error_messages = {
         "invalid_choice": _("There is no %(label)s “%(value)s”."),
-        "invalid_pk_value": _("There is no %(label)s “%(pk)s”."),
         "too_many": _("Choose at most %(max)d values for %(label)s."),
     }
-
-    def __init__(self, *args, facet_label="", **kwargs):
-        self.facet_label = facet_label
-        super().__init__(*args, **kwargs)
 
     def clean(self, value):
         if value and len(value) > MAX_VALUES:
             raise ValidationError(
                 self.error_messages["too_many"],
-                params={"max": MAX_VALUES, "label": self.facet_label},
+                params={"max": MAX_VALUES, "label": self.label},
                 code="too_many",
             )
         return super().clean(value)
@@ -89,7 +84,7 @@ class FacetChoiceField(forms.ModelMultipleChoiceField):
                 raise ValidationError(
                     self.error_messages["invalid_choice"],
                     code="invalid_choice",
-                    params={"label": str(self.facet_label).lower(), **(error.params or {})},
+                    params={"label": str(self.label).lower(), **(error.params or {})},
                 ) from error
             raise
 
@@ -113,7 +108,7 @@ class DocumentFilter(django_filters.FilterSet):
     q = QueryFilter(label=_("Search the archive"), required=False)
     date_from = DateBoundFilter(bound="from", label=_("From"), required=False)
     date_to = DateBoundFilter(bound="to", label=_("To"), required=False)
-    sort = django_filters.ChoiceFilter(choices=Sort.CHOICES, label=_("Sort by"), empty_label=None)
+    sort = django_filters.ChoiceFilter(choices=Sort.choices, label=_("Sort by"), empty_label=None)
     # Years, matched through the "dy<year>" keys of the index (facets.py).
     declassified_from = django_filters.NumberFilter(
         label=_("Declassified from (year)"), required=False, min_value=1800, max_value=2200
@@ -133,26 +128,22 @@ class DocumentFilter(django_filters.FilterSet):
                 queryset=facet.queryset(),
                 to_field_name=facet.slug_field,
                 label=facet.label,
-                facet_label=facet.label,
             )
             self.filters[f"{facet.param}_match"] = django_filters.ChoiceFilter(
                 choices=MATCH_CHOICES, label=_("Match"), empty_label=None
             )
 
-    def clean_dates(self, cleaned: dict) -> None:
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.form.add_error("date_to", _("The end date is before the start date."))
-        start, end = cleaned.get("declassified_from"), cleaned.get("declassified_to")
-        if start is not None and end is not None and start > end:
-            self.form.add_error("declassified_to", _("The end year is before the start year."))
-
     def is_valid(self) -> bool:
-        valid = super().is_valid()
-        if valid:
-            self.clean_dates(self.form.cleaned_data)
-            valid = not self.form.errors
-        return valid
+        if not super().is_valid():
+            return False
+        data = self.form.cleaned_data
+        for start, end, message in (
+            ("date_from", "date_to", _("The end date is before the start date.")),
+            ("declassified_from", "declassified_to", _("The end year is before the start year.")),
+        ):
+            if None not in (data.get(start), data.get(end)) and data[start] > data[end]:
+                self.form.add_error(end, message)
+        return not self.form.errors
 
     def selected(self) -> dict[str, list]:
         """The chosen facet values, by parameter (model instances)."""

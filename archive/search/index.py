@@ -20,6 +20,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.tasks import task
+
 from archive.pagecache import pages_changed
 from archive.search.backends import get_backend
 
@@ -49,6 +51,13 @@ def reindex_documents(document_ids: Iterable[int]) -> None:
     backend = get_backend()
     for start in range(0, len(ids), BATCH):
         backend.reindex(ids[start : start + BATCH])
+
+
+@task
+def reindex_documents_later(document_ids: list[int]) -> int:
+    """``reindex_documents`` by the task worker, for large changes (docs/tasks.md)."""
+    reindex_documents(document_ids)
+    return len(document_ids)
 
 
 def rebuild_index() -> int:

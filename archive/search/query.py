@@ -60,16 +60,6 @@ def _term(raw: str) -> Term | None:
 _TOKEN = re.compile(r'(?P<negated>-(?=\S))?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
 
 
-def _tokens(text: str):
-    """Yield (kind, value, negated): kind is "term" or "or"."""
-    for match in _TOKEN.finditer(text):
-        negated, phrase, word = match.group("negated", "phrase", "word")
-        if word == "OR" and not negated:
-            yield "or", None, False
-        elif term := _term(word if phrase is None else phrase):
-            yield "term", term, bool(negated)
-
-
 def parse_query(text: str) -> ParsedQuery | None:
     """Parse what the reader typed; None when there is nothing to search for.
 
@@ -84,9 +74,12 @@ def parse_query(text: str) -> ParsedQuery | None:
     groups: list[list[Term]] = []
     excluded: list[Term] = []
     join_next = False
-    for kind, term, negated in _tokens(text):
-        if kind == "or":
+    for match in _TOKEN.finditer(text):
+        negated, phrase, word = match.group("negated", "phrase", "word")
+        if word == "OR" and not negated:
             join_next = bool(groups)
+            continue
+        if (term := _term(word if phrase is None else phrase)) is None:
             continue
         if negated:
             excluded.append(term)

@@ -21,12 +21,13 @@ _SPACES = re.compile(r"[ \t]+")
 MARK_START = "\x02"
 MARK_END = "\x03"
 
-# PostgreSQL text search configurations by ISO 639-1 code; other languages use "simple".
+# PostgreSQL text search configurations by ISO 639-1 code; other languages use
+# SIMPLE_CONFIG. The two "dossier_" ones fold diacritics (migration 0017).
 LANGUAGE_CONFIGS = {
     "da": "danish",
     "de": "german",
     "el": "greek",
-    "en": "english",
+    "en": "dossier_english",
     "es": "spanish",
     "fi": "finnish",
     "fr": "french",
@@ -42,7 +43,8 @@ LANGUAGE_CONFIGS = {
     "tr": "turkish",
 }
 # Titles, summaries and names are written in the archive's own language.
-ARCHIVE_CONFIG = "english"
+ARCHIVE_CONFIG = "dossier_english"
+SIMPLE_CONFIG = "dossier_simple"  # names, and languages without a stemmer
 
 
 def is_cjk(char: str) -> bool:
@@ -71,4 +73,4 @@ def html_text(html: str | None) -> str:
 
 
 def pg_config(code: str) -> str:
-    return LANGUAGE_CONFIGS.get((code or "").split("-")[0].lower(), "simple")
+    return LANGUAGE_CONFIGS.get((code or "").split("-")[0].lower(), SIMPLE_CONFIG)

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, models
+from django.utils.translation import gettext_lazy as _
 
 from archive.search.backends import sql
 from archive.search.backends.sql import Select
@@ -24,15 +25,10 @@ def tuning(name: str) -> int:
     return settings.DOSSIER_SEARCH[name]
 
 
-class Sort:
-    RELEVANCE = "relevance"
-    DATE = "date"
-    DATE_DESC = "-date"
-    CHOICES = (
-        (RELEVANCE, "Relevance"),
-        (DATE, "Date, oldest first"),
-        (DATE_DESC, "Date, newest first"),
-    )
+class Sort(models.TextChoices):
+    RELEVANCE = "relevance", _("Relevance")
+    DATE = "date", _("Date, oldest first")
+    DATE_DESC = "-date", _("Date, newest first")
 
 
 @dataclass(frozen=True)
@@ -75,12 +71,8 @@ class Search:
         return self.query is None and not self.is_filtered
 
     @property
-    def is_dated(self) -> bool:
-        return self.date_from is not None or self.date_to is not None
-
-    @property
     def is_filtered(self) -> bool:
-        return bool(self.facets) or self.is_dated
+        return bool(self.facets) or self.date_from is not None or self.date_to is not None
 
     @property
     def effective_sort(self) -> str:

@@ -3,8 +3,9 @@
 ``archive_searchentry.vector`` (migration 0003) is a stored tsvector with a GIN
 index: title (weight A) and summary (B) in the archive's configuration, each
 transcript and approved translation (C) in its own language's configuration,
-names (D) in ``simple``. ``facet_array`` (generated from ``facets``) has a GIN
-index too, so filters and words are intersected in the index.
+names (D) in ``simple`` (English and ``simple`` folding diacritics: migration 0017).
+``facet_array`` (generated from ``facets``) has a GIN index too, so filters and words
+are intersected in the index.
 
 Each word or phrase the reader typed goes through ``websearch_to_tsquery`` once
 per configuration in use, OR-ed, so a word matches however the text it is in was
@@ -82,7 +83,8 @@ def query_configs() -> tuple[str, ...]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT code FROM archive_language")
         codes = [row[0] for row in cursor.fetchall()]
-    return tuple(sorted({"simple", indexed.ARCHIVE_CONFIG} | {indexed.pg_config(c) for c in codes}))
+    configs = {indexed.SIMPLE_CONFIG, indexed.ARCHIVE_CONFIG}
+    return tuple(sorted(configs | {indexed.pg_config(c) for c in codes}))
 
 
 def _sql(expression) -> tuple[str, list]:
@@ -97,7 +99,8 @@ def _config_case(column: str) -> str:
         f"WHEN '{code}' THEN '{config}'::regconfig"
         for code, config in sorted(indexed.LANGUAGE_CONFIGS.items())
     )
-    return f"(CASE split_part(lower({column}), '-', 1) {whens} ELSE 'simple'::regconfig END)"
+    default = f"'{indexed.SIMPLE_CONFIG}'::regconfig"
+    return f"(CASE split_part(lower({column}), '-', 1) {whens} ELSE {default} END)"
 
 
 class PostgresBackend(SearchBackend):
@@ -303,7 +306,7 @@ class PostgresBackend(SearchBackend):
             "CROSS JOIN LATERAL (SELECT "
             f"setweight({_tsvector(f"'{archive}'", 't.title')}, 'A') || "
             f"setweight({_tsvector(f"'{archive}'", 't.summary')}, 'B') || "
-            f"setweight({_tsvector("'simple'", 't.names')}, 'D') "
+            f"setweight({_tsvector(f"'{indexed.SIMPLE_CONFIG}'", 't.names')}, 'D') "
             "AS head) h LEFT JOIN LATERAL ("
             "  SELECT string_agg(p.txt, E'\\n') AS body_text, "
             f"         tsvector_agg({_tsvector('p.cfg', 'p.txt')}) AS body_vector "

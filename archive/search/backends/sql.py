@@ -7,9 +7,13 @@ returns an expression correlated with the outer ``archive_document d``.
 import datetime
 from dataclasses import dataclass, replace
 
-from archive.models import Document
+from archive.models import Document, Translation
+from archive.models.base import HasVariantNames
 from archive.search.facets import DECLASSIFIED_YEAR_PREFIX, FACETS
-from archive.search.facets import FACET_PREFIXES as P
+
+# What a reader may know a document by besides its words: the names of these (with their
+# variant names), and its archival reference.
+NAMED = ("creators", "recipients", "places", "topics", "translations__approved_translators")
 
 
 def _agg(vendor: str, expr: str, sep: str = "' '") -> str:
@@ -25,71 +29,52 @@ def _year(vendor: str, column: str) -> str:
     return f"substr({column}, 1, 4)" if vendor == "sqlite" else f"to_char({column}, 'YYYY')"
 
 
-def _own_keys(vendor: str, facet) -> str:
-    """Keys of a facet that is the document's own foreign key or many-to-many link,
-    read from the model's metadata."""
-    field = Document._meta.get_field(facet.field)
-    if field.many_to_many:
+def _links(path: str) -> tuple[str, str, str, type]:
+    """How document d reaches what ``path`` names ("places", "provenance__repository",
+    "translations__approved_translators"), read from the models' metadata: FROM, WHERE,
+    the SQL of the linked id, and the linked model. Translations count once approved."""
+    first, _, rest = path.partition("__")
+    field = Document._meta.get_field(first)
+    if not rest:  # the document's own many-to-many link
         through = field.remote_field.through._meta.db_table
-        return _sub(
-            vendor,
-            f"'{facet.prefix}' || x.{field.m2m_reverse_name()}",
-            f"FROM {through} x WHERE x.{field.m2m_column_name()} = d.id",
-        )
-    return f"coalesce('{facet.prefix}' || d.{field.column}, '')"
+        where, linked = f"x.{field.m2m_column_name()} = d.id", f"x.{field.m2m_reverse_name()}"
+        return f"FROM {through} x", where, linked, field.related_model
+    child = field.related_model
+    target = child._meta.get_field(rest)
+    source, where = f"FROM {child._meta.db_table} x", "x.document_id = d.id"
+    if child is Translation:
+        where += " AND x.approved_body <> ''"
+    if not target.many_to_many:
+        return source, where, f"x.{target.column}", target.related_model
+    through = target.remote_field.through._meta.db_table
+    source += f" JOIN {through} tt ON tt.{target.m2m_column_name()} = x.id"
+    return source, where, f"tt.{target.m2m_reverse_name()}", target.related_model
 
 
-def _reached_keys(vendor: str) -> dict[str, str]:
-    """Keys of the facets the document reaches further away: a place's are written for
-    it and every place it is inside; translations count once approved."""
+def _keys(vendor: str, facet) -> str:
+    """Keys of a facet for document d; a place's are written for it and every place it
+    is inside."""
+    field = Document._meta.get_field(facet.field.split("__")[0])
+    if field.many_to_one:  # the document's own foreign key
+        return f"coalesce('{facet.prefix}' || d.{field.column}, '')"
+    source, where, linked, _model = _links(facet.field)
+    if facet.param != "place":
+        return _sub(vendor, f"'{facet.prefix}' || {linked}", f"{source} WHERE {where}")
     trim = "trim" if vendor == "sqlite" else "btrim"
-    approved = "x.document_id = d.id AND x.approved_body <> ''"
-    return {
-        "place": _sub(
-            vendor,
-            f"'{P['place']}' || replace({trim}(p.tree_path, '/'), '/', ' {P['place']}')",
-            "FROM archive_document_places x JOIN archive_place p ON p.id = x.place_id "
-            "WHERE x.document_id = d.id",
-        ),
-        "repository": _sub(
-            vendor,
-            f"'{P['repository']}' || x.repository_id",
-            "FROM archive_provenance x WHERE x.document_id = d.id AND x.repository_id IS NOT NULL",
-        ),
-        "translation_language": _sub(
-            vendor,
-            f"'{P['translation_language']}' || x.language_id",
-            f"FROM archive_translation x WHERE {approved}",
-        ),
-        "translator": _sub(
-            vendor,
-            f"'{P['translator']}' || tt.translator_id",
-            "FROM archive_translation x JOIN archive_translation_approved_translators tt "
-            f"ON tt.translation_id = x.id WHERE {approved}",
-        ),
-        "declassified_by": _sub(
-            vendor,
-            f"'{P['declassified_by']}' || x.declassified_by_id",
-            "FROM archive_provenance x WHERE x.document_id = d.id "
-            "AND x.declassified_by_id IS NOT NULL",
-        ),
-    }
+    path = f"replace({trim}(t.tree_path, '/'), '/', ' {facet.prefix}')"
+    joined = f"{source} JOIN archive_place t ON t.id = {linked} WHERE {where}"
+    return _sub(vendor, f"'{facet.prefix}' || {path}", joined)
 
 
 def facet_keys_sql(vendor: str) -> str:
     """Space-separated facet keys of document d (may repeat; the caller removes repeats),
     and the years it was declassified in (for the declassification date filter)."""
-    reached = _reached_keys(vendor)
-    keys = [
-        reached[facet.param] if facet.param in reached else _own_keys(vendor, facet)
-        for facet in FACETS
-    ]
     declassified_year = _sub(
         vendor,
         f"'{DECLASSIFIED_YEAR_PREFIX}' || {_year(vendor, 'x.declassified_on')}",
         "FROM archive_provenance x WHERE x.document_id = d.id AND x.declassified_on IS NOT NULL",
     )
-    return " || ' ' || ".join([*keys, declassified_year])
+    return " || ' ' || ".join([*(_keys(vendor, facet) for facet in FACETS), declassified_year])
 
 
 def _named(alias: str) -> str:
@@ -99,43 +84,22 @@ def _named(alias: str) -> str:
 
 def names_sql(vendor: str) -> str:
     """Names of d's creators, recipients, places, topics, approved translators and
-    repository (with the variant names of those that have them), and its archival
-    reference: what a reader may know a document by besides its words."""
-    approved = "x.document_id = d.id AND x.approved_body <> ''"
-    parts = [
-        (
-            _named("a"),
-            "FROM archive_document_creators x JOIN archive_agent a ON a.id = x.agent_id "
-            "WHERE x.document_id = d.id",
-        ),
-        (
-            _named("a"),
-            "FROM archive_document_recipients x JOIN archive_agent a ON a.id = x.agent_id "
-            "WHERE x.document_id = d.id",
-        ),
-        (
-            _named("p"),
-            "FROM archive_document_places x JOIN archive_place p ON p.id = x.place_id "
-            "WHERE x.document_id = d.id",
-        ),
-        (
-            "t.name",
-            "FROM archive_document_topics x JOIN archive_topic t ON t.id = x.topic_id "
-            "WHERE x.document_id = d.id",
-        ),
-        (
-            "t.name",
-            "FROM archive_translation x JOIN archive_translation_approved_translators tt "
-            "ON tt.translation_id = x.id JOIN archive_translator t ON t.id = tt.translator_id "
-            f"WHERE {approved}",
-        ),
-        (
-            "x.archival_reference || ' ' || coalesce(" + _named("r") + ", '')",
+    repository, and its archival reference."""
+    parts = []
+    for path in NAMED:
+        source, where, linked, model = _links(path)
+        name = _named("t") if issubclass(model, HasVariantNames) else "t.name"
+        joined = f"{source} JOIN {model._meta.db_table} t ON t.id = {linked} WHERE {where}"
+        parts.append(_sub(vendor, name, joined))
+    parts.append(
+        _sub(
+            vendor,
+            f"x.archival_reference || ' ' || coalesce({_named('r')}, '')",
             "FROM archive_provenance x LEFT JOIN archive_repository r ON r.id = x.repository_id "
             "WHERE x.document_id = d.id",
-        ),
-    ]
-    return " || ' ' || ".join(_sub(vendor, expr, rest) for expr, rest in parts)
+        )
+    )
+    return " || ' ' || ".join(parts)
 
 
 @dataclass(frozen=True)
