@@ -142,9 +142,7 @@ class PostgresBackend(SearchBackend):
         positive, excluded = self._tsquery(search), self._excluded(search)
         loose = self._tsquery(search, loose=True)
         loose = None if loose == positive else loose  # no phrase
-        select = self._with_queries(
-            Select("archive_searchentry e"), q=positive, loose=loose, x=excluded
-        )
+        select = self._with_queries(Select("archive_searchentry e"), q=positive, loose=loose)
         for facet in search.facets:
             operator_ = "@>" if facet.match_all else "&&"
             select = select.where(f"e.facet_array {operator_} %s::text[]", list(facet.keys))
@@ -164,7 +162,13 @@ class PostgresBackend(SearchBackend):
         if positive is not None and tier == REST:
             select = select.check("NOT (e.head_vector @@ sq.q)")
         if excluded is not None:
-            select = select.check("NOT (e.vector @@ sq.x)")
+            # The index finds the documents holding an excluded word, left out by an
+            # anti-join, rather than each match's vector read to look for it.
+            select = select.check(
+                "NOT EXISTS (SELECT 1 FROM archive_searchentry x "
+                f"WHERE x.document_id = e.document_id AND x.vector @@ ({excluded[0]}))",
+                *excluded[1],
+            )
         return select
 
     def _rank(self, search: Search, tier: str | None) -> str:

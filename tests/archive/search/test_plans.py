@@ -96,3 +96,16 @@ def test_a_phrase_is_checked_after_the_dates_and_never_by_the_index(make_documen
     assert not [line for line in steps.splitlines() if "Cond:" in line and "<->" in line]
     [checks] = [line for line in steps.splitlines() if "Filter:" in line]
     assert checks.index("date_earliest") < checks.index("ts_match_vq")
+
+
+@pytest.mark.skipif(ON_SQLITE, reason="PostgreSQL's GIN index and TOASTed vectors")
+def test_an_excluded_word_is_left_out_by_the_index_not_by_reading_every_match(make_document):
+    make_document(title="Cable", transcript="<p>harvest report</p>")
+    make_document(title="Other cable", transcript="<p>harvest revisionism</p>")
+    search = search_for("harvest -revisionism")
+    statement, params = get_backend()._matches(search).sql("e.document_id")
+
+    steps = query_plan(statement, params)
+
+    assert "Anti Join" in steps
+    assert found("harvest -revisionism") == ["Cable"]
