@@ -152,18 +152,16 @@ class PostgresBackend(SearchBackend):
         select = select.where(dated, *date_params)
         vector = "e.head_vector" if tier == HEAD else "e.vector"
         if loose is not None:
-            # A phrase needs the words' positions: read from each candidate's vector, out
-            # of TOAST. The index finds the words in any order; the phrase is checked
-            # after the dates, as a function call the planner makes no index condition
-            # of (whose recheck would read every candidate's vector first).
+            # The index finds the words in any order; the phrase, whose positions are read
+            # out of TOAST, is checked after the dates, as a call no index condition is made
+            # of (the index's recheck would read every candidate's vector first).
             select = select.check(f"{vector} @@ sq.loose").check(f"ts_match_vq({vector}, sq.q)")
         elif positive is not None:
             select = select.check(f"{vector} @@ sq.q")
         if positive is not None and tier == REST:
             select = select.check("NOT (e.head_vector @@ sq.q)")
         if excluded is not None:
-            # The index finds the documents holding an excluded word, left out by an
-            # anti-join, rather than each match's vector read to look for it.
+            # An anti-join on the index, rather than each match's vector read for the word.
             select = select.check(
                 "NOT EXISTS (SELECT 1 FROM archive_searchentry x "
                 f"WHERE x.document_id = e.document_id AND x.vector @@ ({excluded[0]}))",

@@ -45,18 +45,16 @@ def _quote(text: str) -> str:
 def _forms(term, stemmed: bool) -> list[str]:
     """A term as typed and, for a single word, as prefixes of its stems, leaving out
     a form another's prefix already matches: FTS5 merges each form's doclist anew."""
-    if not stemmed or term.is_phrase:
-        return [_quote(term.text)]
-    prefixes = stems(term.text)
-    typed = [term.text] if not any(_covers(p, term.text) for p in prefixes) else []
-    kept = [p for p in prefixes if not any(o != p and _covers(o, p) for o in prefixes)]
-    return [_quote(t) for t in typed] + [_quote(p) + _PREFIX for p in kept]
+    prefixes = stems(term.text) if stemmed and not term.is_phrase else []
+    typed = [] if any(_covers(p, term.text) for p in prefixes) else [_quote(term.text)]
+    return typed + [
+        _quote(p) + _PREFIX for p in prefixes if not any(_covers(o, p) for o in prefixes if o != p)
+    ]
 
 
 def _covers(prefix: str, text: str) -> bool:
-    """Whether the prefix query ``prefix *`` matches whatever ``text`` does. Porter stems
-    Latin letters, which can cut a word shorter than its prefix: there, only the same
-    word."""
+    """Whether ``prefix *`` matches whatever ``text`` does (Porter, stemming Latin
+    letters, may cut a word shorter than the prefix: there, only the same word)."""
     text = text.lower()
     return text == prefix or (text.startswith(prefix) and not _LATIN.search(text))
 
@@ -221,9 +219,8 @@ class SQLiteBackend(SearchBackend):
         return (round(expected * PROBE_WINDOW),) if expected <= PROBE_LIMIT else ()
 
     def _window_matches(self, search: Search, tier) -> Select:
-        """The date index walked, each document looked up in the matches, which FTS5
-        lists once ("+": not the other way round, the list driving the lookups). A
-        MATCH per document would merge a stem prefix's doclists anew each time."""
+        """Each document of the date index looked up among the matches, listed once ("+":
+        a MATCH per document would merge a stem prefix's doclists anew each time)."""
         match, _excluded = self._match(search, tier)
         return Select("archive_searchentry e").check(
             f"+e.document_id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)", match
