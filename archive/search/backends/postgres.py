@@ -39,6 +39,7 @@ from archive.search.backends.base import (
     Search,
     SearchBackend,
     Snippet,
+    Sort,
     tuning,
 )
 from archive.search.backends.sql import Select
@@ -142,7 +143,9 @@ class PostgresBackend(SearchBackend):
 
     def _matches(self, search: Search, tier: str | None = None) -> Select:
         positive, excluded = self._tsquery(search), self._excluded(search)
-        select = self._with_queries(Select("archive_searchentry e"), q=positive, x=excluded)
+        loose = self._tsquery(search, loose=True)
+        loose = None if loose == positive else loose  # no phrase
+        select = self._with_queries(Select("archive_searchentry e"), q=positive, loose=loose)
         for facet in search.facets:
             operator_ = "@>" if facet.match_all else "&&"
             select = select.where(f"e.facet_array {operator_} %s::text[]", list(facet.keys))
@@ -150,17 +153,34 @@ class PostgresBackend(SearchBackend):
         # would intersect a rare word's few rows with a date index scan of half the archive.
         dated, date_params = sql.date_conditions(search, indexable=not search.has_text)
         select = select.where(dated, *date_params)
-        if positive is not None:
-            select = select.check(f"e.{'head_vector' if tier == HEAD else 'vector'} @@ sq.q")
-            if tier == REST:
-                select = select.check("NOT (e.head_vector @@ sq.q)")
+        vector = "e.head_vector" if tier == HEAD else "e.vector"
+        if loose is not None:
+            # The index finds the words in any order; the phrase, whose positions are read
+            # out of TOAST, is checked after the dates, as a call no index condition is made
+            # of (the index's recheck would read every candidate's vector first).
+            select = select.check(f"{vector} @@ sq.loose").check(f"ts_match_vq({vector}, sq.q)")
+        elif positive is not None:
+            select = select.check(f"{vector} @@ sq.q")
+        if positive is not None and tier == REST:
+            select = select.check("NOT (e.head_vector @@ sq.q)")
         if excluded is not None:
-            select = select.check("NOT (e.vector @@ sq.x)")
+            # An anti-join on the index, rather than each match's vector read for the word.
+            select = select.check(
+                "NOT EXISTS (SELECT 1 FROM archive_searchentry x "
+                f"WHERE x.document_id = e.document_id AND x.vector @@ ({excluded[0]}))",
+                *excluded[1],
+            )
         return select
 
     def _rank(self, search: Search, tier: str | None) -> str:
         vector = "e.head_vector" if tier == HEAD else "e.vector"
         return f"ts_rank('{RANK_WEIGHTS}', {vector}, sq.q) DESC, e.document_id"
+
+    def _tally_rank(self, search: Search) -> str | None:
+        """Ranked while read whole: a page by relevance would read every match again."""
+        if search.has_text and search.effective_sort == Sort.RELEVANCE:
+            return f"-ts_rank('{RANK_WEIGHTS}', e.vector, sq.q)"
+        return None
 
     def _key_counts(self, matches: Select) -> Counter[str]:
         rows = self._run(

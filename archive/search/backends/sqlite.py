@@ -6,6 +6,7 @@ unicode61``. A search is one FTS5 MATCH expression, compiled from the parsed
 query with every reader's word quoted, so nothing the reader types is FTS syntax.
 """
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -30,10 +31,11 @@ SNIPPET_TOKENS = 24
 SAMPLE_STRIPES = 100
 # A page by date is read off the date index when that takes fewer than PROBE_LIMIT checks
 # on average; at most PROBE_WINDOW times as many are made (see _windows).
-PROBE_LIMIT, PROBE_WINDOW = 200, 4
+PROBE_LIMIT, PROBE_WINDOW = 2_000, 4
 
 
 _PREFIX = " *"  # after a quoted string: any word it begins
+_LATIN = re.compile("[a-z]")
 
 
 def _quote(text: str) -> str:
@@ -41,11 +43,20 @@ def _quote(text: str) -> str:
 
 
 def _forms(term, stemmed: bool) -> list[str]:
-    """A term as typed and, for a single word, as prefixes of its stems."""
-    forms = [_quote(term.text)]
-    if stemmed and not term.is_phrase:
-        forms += [_quote(stem) + _PREFIX for stem in stems(term.text)]
-    return forms
+    """A term as typed and, for a single word, as prefixes of its stems, leaving out
+    a form another's prefix already matches: FTS5 merges each form's doclist anew."""
+    prefixes = stems(term.text) if stemmed and not term.is_phrase else []
+    typed = [] if any(_covers(p, term.text) for p in prefixes) else [_quote(term.text)]
+    return typed + [
+        _quote(p) + _PREFIX for p in prefixes if not any(_covers(o, p) for o in prefixes if o != p)
+    ]
+
+
+def _covers(prefix: str, text: str) -> bool:
+    """Whether ``prefix *`` matches whatever ``text`` does (Porter, stemming Latin
+    letters, may cut a word shorter than the prefix: there, only the same word)."""
+    text = text.lower()
+    return text == prefix or (text.startswith(prefix) and not _LATIN.search(text))
 
 
 def _any(terms, *, stemmed: bool = True) -> str:
@@ -194,10 +205,10 @@ class SQLiteBackend(SearchBackend):
 
     def _windows(self, search: Search, needed: int, total, estimate) -> tuple[int, ...]:
         """A page by date of words in a large share of the archive is read off the date
-        index, each document checked against the MATCH in turn: a page then takes a few
-        dozen checks, where sorting by date reads and joins every match. Only the first
+        index, each document looked up among the matches: a page then takes a few dozen
+        lookups, where sorting by date joins and sorts every match. Only the first
         PROBE_WINDOW times as many dated documents as the page needs on average are
-        checked (matches may cluster in other years)."""
+        looked up (matches may cluster in other years)."""
         dated = search.date_from is not None or search.date_to is not None
         if search.effective_sort == Sort.RELEVANCE or not total or dated:
             return ()
@@ -208,10 +219,11 @@ class SQLiteBackend(SearchBackend):
         return (round(expected * PROBE_WINDOW),) if expected <= PROBE_LIMIT else ()
 
     def _window_matches(self, search: Search, tier) -> Select:
+        """Each document of the date index looked up among the matches, listed once ("+":
+        a MATCH per document would merge a stem prefix's doclists anew each time)."""
         match, _excluded = self._match(search, tier)
         return Select("archive_searchentry e").check(
-            f"EXISTS (SELECT 1 FROM {FTS} WHERE {FTS}.rowid = e.document_id AND {FTS} MATCH %s)",
-            match,
+            f"+e.document_id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)", match
         )
 
     def _id_span(self) -> tuple[int, int]:
@@ -260,14 +272,19 @@ class SQLiteBackend(SearchBackend):
         # The words alone: these documents match the rest, and every other phrase in the
         # expression (year and facet keys) would be looked for in their texts too.
         match = _words(search, TEXT_COLUMNS)
-        placeholders = ", ".join(["%s"] * len(document_ids))
+        ids = list(document_ids)
+        among = f"rowid IN ({', '.join(['%s'] * len(ids))})"
+        if _PREFIX in match:
+            # FTS5 runs the MATCH once per id of an IN, merging a stem prefix's doclists
+            # each time: one pass over the ids' range instead ("+" keeps the IN from it).
+            among, ids = f"rowid BETWEEN %s AND %s AND +{among}", [min(ids), max(ids), *ids]
         start, end = indexed.MARK_START, indexed.MARK_END
         rows = self._run(
             f"SELECT rowid, highlight({FTS}, 0, %s, %s), "
             f"snippet({FTS}, 2, %s, %s, '…', {SNIPPET_TOKENS}), "
             f"snippet({FTS}, 1, %s, %s, '…', {SNIPPET_TOKENS}) "
-            f"FROM {FTS} WHERE {FTS} MATCH %s AND rowid IN ({placeholders})",
-            [start, end, start, end, start, end, match, *document_ids],
+            f"FROM {FTS} WHERE {FTS} MATCH %s AND {among}",
+            [start, end, start, end, start, end, match, *ids],
         )
         return {
             document_id: Snippet(title or "", body if start in (body or "") else summary or "")
