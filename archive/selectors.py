@@ -1,24 +1,23 @@
 """Reads for the public pages, with their joins in one place.
 
 Every reader-facing query starts from `published_documents()` or `active_collections()`,
-so drafts, withdrawn documents and inactive collections never reach a page, a count or a
+or from the listings (archive/listings.py), which hold published documents only, so
+drafts, withdrawn documents and inactive collections never reach a page, a count or a
 related list. Each page's reads are pinned by query-count tests (tests/archive/
 test_public_queries.py): a handful of queries however many records a page lists.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import (
-    Count,
     F,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
-    Value,
 )
 from django.db.models.functions import Coalesce
 
@@ -28,8 +27,9 @@ from archive.models import (
     Document,
     Funder,
     Language,
+    ListingCount,
+    ListingKind,
     Place,
-    Provenance,
     Repository,
     Scan,
     Topic,
@@ -58,21 +58,6 @@ def documents_for_list(documents: QuerySet[Document]) -> QuerySet[Document]:
     sort date (a UNION can order only by a selected column)."""
     fields = ("record_id", "slug", "title", "summary", "date_display", "date_earliest")
     return documents.only(*fields)
-
-
-def published_among(document_ids: QuerySet) -> QuerySet[Document]:
-    """Published documents whose ids the subquery gives.
-
-    `pk IN (subquery)` makes both databases start from the relation's rows and look each
-    document up by its key; a join on the relation lets SQLite start from every published
-    document (the status index) and check each against the relation, a cost that grows
-    with the archive rather than with the list.
-    """
-    return published_documents().filter(pk__in=document_ids)
-
-
-def _published_count(relation: str) -> Count:
-    return Count(relation, filter=Q(**{f"{relation}__status": PUBLISHED}), distinct=True)
 
 
 # The document page --------------------------------------------------------------------------
@@ -202,15 +187,35 @@ def _latest_text_change():
     return Coalesce(Subquery(approved), Subquery(transcribed))
 
 
-# (kind, model, column used as the slug, two extra columns) for `_add_terms`.
+# (kind, the document's many-to-many field, column used as the slug, two extra columns)
+# for `_add_terms`.
 _TERMS = (
-    ("places", Place, "documents", "slug", None, None),
-    ("topics", Topic, "documents", "slug", None, None),
-    ("funders", Funder, "documents", "slug", "credit_line", "url"),
-    ("creators", Agent, "documents_created", "slug", "kind", None),
-    ("recipients", Agent, "documents_received", "slug", "kind", None),
-    ("languages", Language, "original_documents", "code", None, None),
+    ("places", "places", "slug", None, None),
+    ("topics", "topics", "slug", None, None),
+    ("funders", "funders", "slug", "credit_line", "url"),
+    ("creators", "creators", "slug", "kind", None),
+    ("recipients", "recipients", "slug", "kind", None),
+    ("languages", "original_languages", "code", None, None),
 )
+
+
+@functools.cache
+def _terms_sql(vendor: str) -> str:
+    """The UNION of `_add_terms`, written once per process: built by the ORM on every
+    request it cost more than running it (a third of the page's time at 100k)."""
+    qn = connection.ops.quote_name
+    parts = []
+    for kind, relation, key, first, second in _TERMS:
+        field = Document._meta.get_field(relation)
+        through = qn(field.remote_field.through._meta.db_table)
+        extras = ", ".join(f"t.{qn(column)}" if column else "''" for column in (first, second))
+        parts.append(
+            f"SELECT '{kind}', t.{qn('name')}, t.{qn(key)}, {extras} "
+            f"FROM {qn(field.related_model._meta.db_table)} t JOIN {through} r "
+            f"ON r.{qn(field.m2m_reverse_name())} = t.{qn('id')} "
+            f"WHERE r.{qn(field.m2m_column_name())} = %s"
+        )
+    return " UNION ALL ".join(parts)
 
 
 def _add_terms(record: DocumentRecord) -> None:
@@ -219,13 +224,9 @@ def _add_terms(record: DocumentRecord) -> None:
     Six many-to-many prefetches would cost six queries; a UNION of (kind, name, key,
     extra, extra) rows keeps the page within its budget however many of each it has.
     """
-    parts = []
-    for kind, model, relation, key, first, second in _TERMS:
-        columns = [Value(kind), "name", key]
-        columns += [first or Value(""), second or Value("")]
-        terms = model.objects.filter(**{relation: record.document}).order_by()
-        parts.append(terms.values_list(*columns))
-    rows = parts[0].union(*parts[1:], all=True)
+    with connection.cursor() as cursor:
+        cursor.execute(_terms_sql(connection.vendor), [record.document.pk] * len(_TERMS))
+        rows = cursor.fetchall()
     for kind, name, key, first, second in sorted(rows, key=lambda row: (row[0], row[1])):
         getattr(record, kind).append(_term(kind, name, key, first, second))
 
@@ -242,29 +243,41 @@ def _term(kind: str, name: str, key: str, first: str, second: str):
     return Agent(name=name, slug=key, kind=first)
 
 
+# The columns of a related document `_add_related` reads, in its SELECT's order.
+_RELATED_FIELDS = ("id", "record_id", "slug", "title", "summary", "date_display", "date_earliest")
+
+
+@functools.cache
+def _related_sql(vendor: str) -> str:
+    """Related documents (both directions are stored), attachments and the documents this
+    one is enclosed in: each found by the relation's index, then by the document's key."""
+    qn = connection.ops.quote_name
+    related = qn(Document.related_documents.through._meta.db_table)
+    attachments = qn(Document.attachments.through._meta.db_table)
+    columns = ", ".join(f"d.{qn(column)}" for column in _RELATED_FIELDS)
+    return (
+        f"SELECT {columns}, r.relation FROM ("
+        f"SELECT from_document_id AS document_id, 'related' AS relation FROM {related} "
+        "WHERE to_document_id = %s "
+        f"UNION ALL SELECT to_document_id, 'attachments' FROM {attachments} "
+        "WHERE from_document_id = %s "
+        f"UNION ALL SELECT from_document_id, 'attached_to' FROM {attachments} "
+        "WHERE to_document_id = %s"
+        f") r JOIN {qn(Document._meta.db_table)} d ON d.{qn('id')} = r.document_id "
+        f"WHERE d.{qn('status')} = %s ORDER BY d.{qn('date_earliest')}, d.{qn('record_id')}"
+    )
+
+
 def _add_related(record: DocumentRecord) -> None:
     """Related documents, attachments and the documents this one is enclosed in, in one
-    query, published ones only."""
-    document = record.document
-    related = Document.related_documents.through.objects.filter(to_document=document)
-    attachments = Document.attachments.through.objects.filter(from_document=document)
-    attached_to = Document.attachments.through.objects.filter(to_document=document)
-
-    def part(ids: QuerySet, relation: str) -> QuerySet[Document]:
-        documents = documents_for_list(published_among(ids)).order_by()
-        return documents.annotate(relation=Value(relation))
-
-    rows = (
-        part(related.values("from_document_id"), "related")
-        .union(
-            part(attachments.values("to_document_id"), "attachments"),
-            part(attached_to.values("from_document_id"), "attached_to"),
-            all=True,
-        )
-        .order_by(*BY_DATE)
-    )
-    for row in rows:
-        getattr(record, row.relation).append(row)
+    query, published ones only, by date."""
+    pk = record.document.pk
+    with connection.cursor() as cursor:
+        cursor.execute(_related_sql(connection.vendor), [pk, pk, pk, PUBLISHED])
+        rows = cursor.fetchall()
+    for *values, relation in rows:
+        document = Document(**dict(zip(_RELATED_FIELDS, values, strict=True)))
+        getattr(record, relation).append(document)
 
 
 SCAN_FILE_FIELDS = ("file", "kind", "thumbnail", "web_image", "position", "document__record_id")
@@ -302,8 +315,33 @@ def recent_documents(limit: int = 10) -> QuerySet[Document]:
     ]
 
 
+def listed_count(kind: ListingKind, key: str = "pk") -> Coalesce:
+    """The published documents listed under the name (archive/listings.py keeps the
+    count), for `annotate()`: a lookup by key, however many documents it counts."""
+    counted = ListingCount.objects.filter(kind=kind, key=OuterRef(key)).values("count")[:1]
+    return Coalesce(Subquery(counted), 0)
+
+
+def with_documents(names: QuerySet, kind: ListingKind) -> QuerySet:
+    """The names with published documents listed under them, each with its count."""
+    listed = ListingCount.objects.filter(kind=kind, count__gt=0).values("key")
+    return names.filter(pk__in=listed).annotate(document_count=listed_count(kind))
+
+
+def listed_documents(
+    kind: ListingKind, key: int, *, newest_first: bool = False
+) -> QuerySet[Document]:
+    """Published documents listed under a name, by date: one range of the listings' index,
+    read in its order (the listings hold published documents only, and their sort key)."""
+    sign = "-" if newest_first else ""
+    documents = Document.objects.filter(listings__kind=kind, listings__key=key)
+    return documents_for_list(documents).order_by(
+        f"{sign}listings__date_earliest", f"{sign}listings__record_id"
+    )
+
+
 def collections_with_counts() -> QuerySet[Collection]:
-    return active_collections().annotate(document_count=_published_count("documents"))
+    return active_collections().annotate(document_count=listed_count(ListingKind.COLLECTION))
 
 
 def collections_in_reading_order() -> QuerySet[Collection]:
@@ -325,17 +363,13 @@ def featured_collections() -> QuerySet[Collection]:
 
 
 def collection_for_page(slug: str) -> Collection | None:
-    latest = (
-        published_documents()
-        .filter(collections=OuterRef("pk"))
-        .order_by("-updated_at")
-        .values("updated_at")[:1]
-    )
+    """The collection with its count and when its list of documents last changed."""
+    listed = ListingCount.objects.filter(kind=ListingKind.COLLECTION, key=OuterRef("pk"))
     return (
-        active_collections()
+        collections_with_counts()
         .filter(slug=slug)
         .select_related("parent")
-        .annotate(documents_changed_at=Subquery(latest))
+        .annotate(documents_changed_at=Subquery(listed.values("changed_at")[:1]))
         .prefetch_related(
             Prefetch(
                 "children",
@@ -353,59 +387,26 @@ def collection_for_page(slug: str) -> Collection | None:
 
 
 def collection_documents(collection: Collection, *, newest_first: bool) -> QuerySet[Document]:
-    members = Document.collections.through.objects.filter(collection=collection)
-    documents = published_among(members.values("document_id"))
-    return documents_for_list(documents).order_by(*(NEWEST_FIRST if newest_first else BY_DATE))
+    return listed_documents(ListingKind.COLLECTION, collection.pk, newest_first=newest_first)
 
 
 # Browse ---------------------------------------------------------------------------------------
 
 
 def place_counts() -> dict[int, int]:
-    """{place id: published documents of the place and the places inside it}, in one
-    grouped query.
-
-    A subquery per place (LIKE on the outer tree path, which no index serves) took 30 s
-    for the places page at 10k documents; here the (ancestor, place) pairs are places x
-    places, and each document is read once per ancestor of its places.
-    """
-    qn = connection.ops.quote_name
-    place, through = qn(Place._meta.db_table), qn(Document.places.through._meta.db_table)
-    tree_path, place_id, document_id = qn("tree_path"), qn("place_id"), qn("document_id")
-    # The pairs first, materialized: left to itself SQLite's planner joins the documents
-    # first and compares tree paths per document (8 s at 10k).
-    sql = (
-        "WITH pairs AS MATERIALIZED ("
-        f"SELECT a.{qn('id')} AS ancestor, p.{qn('id')} AS place FROM {place} a "
-        f"JOIN {place} p ON p.{tree_path} LIKE a.{tree_path} || '%%') "
-        f"SELECT pairs.ancestor, COUNT(DISTINCT dp.{document_id}) FROM pairs "
-        f"JOIN {through} dp ON dp.{place_id} = pairs.place "
-        f"JOIN {qn(Document._meta.db_table)} d ON d.{qn('id')} = dp.{document_id} "
-        f"WHERE d.{qn('status')} = %s GROUP BY pairs.ancestor"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [PUBLISHED])
-        return dict(cursor.fetchall())
+    """{place id: published documents of the place and the places inside it}."""
+    counts = ListingCount.objects.filter(kind=ListingKind.PLACE, count__gt=0)
+    return dict(counts.values_list("key", "count"))
 
 
-def places_with_counts() -> list[Place]:
-    """Places with published documents (in them or inside them), by name, with counts."""
-    counts = place_counts()
-    places = list(
-        Place.objects.filter(pk__in=list(counts)).select_related("parent").order_by("name", "pk")
-    )
-    for place in places:
-        place.document_count = counts[place.pk]
-    return places
+def places_with_counts() -> QuerySet[Place]:
+    """Places with published documents (in them or inside them), with counts."""
+    return with_documents(Place.objects.select_related("parent"), ListingKind.PLACE)
 
 
 def place_documents(place: Place) -> QuerySet[Document]:
     """Documents of the place and of every place inside it."""
-    inside = Place.objects.filter(tree_path__startswith=place.tree_path)
-    documents = published_among(
-        Document.places.through.objects.filter(place__in=inside).values("document")
-    )
-    return documents_for_list(documents).order_by(*BY_DATE)
+    return listed_documents(ListingKind.PLACE, place.pk)
 
 
 def place_ancestors(place: Place) -> list[Place]:
@@ -415,86 +416,49 @@ def place_ancestors(place: Place) -> list[Place]:
 
 
 def topics_with_counts() -> QuerySet[Topic]:
-    return Topic.objects.annotate(document_count=_published_count("documents")).filter(
-        document_count__gt=0
-    )
+    return with_documents(Topic.objects.all(), ListingKind.TOPIC)
 
 
 def topic_documents(topic: Topic) -> QuerySet[Document]:
-    tagged = Document.topics.through.objects.filter(topic=topic).values("document_id")
-    return documents_for_list(published_among(tagged)).order_by(*BY_DATE)
+    return listed_documents(ListingKind.TOPIC, topic.pk)
 
 
 def translators_with_counts() -> QuerySet[Translator]:
-    count = Count(
-        "approved_translations__document",
-        filter=Q(approved_translations__document__status=PUBLISHED)
-        & ~Q(approved_translations__approved_body=""),
-        distinct=True,
-    )
-    return Translator.objects.annotate(document_count=count).filter(document_count__gt=0)
+    """Translators of approved texts of published documents (one count per document)."""
+    return with_documents(Translator.objects.all(), ListingKind.TRANSLATOR)
 
 
 def translator_documents(translator: Translator) -> QuerySet[Document]:
     """Published documents with an approved translation by this translator."""
-    theirs = Translation.objects.public().filter(approved_translators=translator).values("document")
-    return documents_for_list(published_among(theirs)).order_by(*BY_DATE)
+    return listed_documents(ListingKind.TRANSLATOR, translator.pk)
 
 
 def funders_with_counts() -> QuerySet[Funder]:
-    return Funder.objects.annotate(document_count=_published_count("documents")).filter(
-        document_count__gt=0
-    )
+    return with_documents(Funder.objects.all(), ListingKind.FUNDER)
 
 
 def funder_documents(funder: Funder) -> QuerySet[Document]:
-    funded = Document.funders.through.objects.filter(funder=funder).values("document_id")
-    return documents_for_list(published_among(funded)).order_by(*BY_DATE)
+    return listed_documents(ListingKind.FUNDER, funder.pk)
 
 
 def repositories_with_counts() -> QuerySet[Repository]:
-    count = Count(
-        "provenances__document",
-        filter=Q(provenances__document__status=PUBLISHED),
-        distinct=True,
-    )
-    return Repository.objects.annotate(document_count=count).filter(document_count__gt=0)
+    return with_documents(Repository.objects.all(), ListingKind.REPOSITORY)
 
 
 def repository_documents(repository: Repository) -> QuerySet[Document]:
-    held = Provenance.objects.filter(repository=repository).values("document_id")
-    return documents_for_list(published_among(held)).order_by(*BY_DATE)
+    return listed_documents(ListingKind.REPOSITORY, repository.pk)
 
 
 def year_counts() -> list[dict]:
-    """[{"year": 1950, "count": 3}, …]: published documents by the year they begin in.
+    """[{"year": 1950, "count": 3}, …]: published documents by the year they begin in."""
+    counts = ListingCount.objects.filter(kind=ListingKind.YEAR, count__gt=0).order_by("key")
+    return [{"year": year, "count": n} for year, n in counts.values_list("key", "count")]
 
-    One range count per year on the (status, date_earliest) index, from the first dated
-    year to the last (each found by a seek), instead of a year extracted from every row:
-    on SQLite that is a Python function call per document (520 ms at 100k).
-    """
-    dated = published_documents().filter(date_earliest__isnull=False)
-    first = dated.order_by("date_earliest").values_list("date_earliest", flat=True).first()
-    if first is None:
-        return []
-    last = dated.order_by("-date_earliest").values_list("date_earliest", flat=True).first()
-    years = range(first.year, last.year + 1)
-    qn = connection.ops.quote_name
-    count = (
-        f"(SELECT COUNT(*) FROM {qn(Document._meta.db_table)} WHERE {qn('status')} = %s "
-        f"AND {qn('date_earliest')} >= %s AND {qn('date_earliest')} < %s)"
-    )
-    params = []
-    for year in years:
-        params += [PUBLISHED, datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join([count] * len(years)), params)
-        counts = cursor.fetchone()
-    return [{"year": year, "count": n} for year, n in zip(years, counts, strict=True) if n]
+
+def year_count(year: int) -> int:
+    counted = ListingCount.objects.filter(kind=ListingKind.YEAR, key=year)
+    return counted.values_list("count", flat=True).first() or 0
 
 
 def year_documents(year: int) -> QuerySet[Document]:
-    documents = published_documents().filter(
-        date_earliest__gte=datetime.date(year, 1, 1), date_earliest__lte=datetime.date(year, 12, 31)
-    )
-    return documents_for_list(documents).order_by(*BY_DATE)
+    return listed_documents(ListingKind.YEAR, year)

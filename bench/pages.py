@@ -3,6 +3,8 @@ served by gunicorn, each beside a hello-world view timed in the same run.
 
     uv run python manage.py generate_archive 10000      # once; see bench/README.md
     uv run python bench/pages.py [--rounds 5] [--seconds 1] [--workers 2] [--cache]
+    uv run python bench/pages.py --in-process [--rounds 5]
+
 
 Uses DATABASE_URL like the site does, with bench/settings.py (the site's settings, DEBUG
 off, /__hello__/ added). Each round runs, for each page, a burst of hello-world requests
@@ -10,6 +12,11 @@ then a burst of the page's, from --concurrency client threads for --seconds each
 see the same machine load. Reports requests/s, p50 and p95 per page and its share of
 hello-world's requests/s. Without --cache the page cache is off (every request computed);
 with it, anonymous pages come from the local-memory cache after their first request.
+
+--in-process times each page inside this process with Django's test client instead (no
+server, no cache): each request's wall and CPU time and its SQL (count, total time and the
+slowest statement), which a machine shared with other jobs disturbs far less than
+requests/s.
 """
 
 import argparse
@@ -188,6 +195,62 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+class QueryTimer:
+    """connection.execute_wrapper: the time of each statement a request runs."""
+
+    def __init__(self):
+        self.times: list[tuple[float, str]] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.times.append((time.perf_counter() - started, sql))
+
+
+def in_process(kinds, rounds: int, cookie: str) -> None:
+    """Each page's server time measured in this process: median wall and CPU ms over
+    `rounds` requests of each URL, its queries and their time, the slowest statement."""
+    from django.conf import settings
+    from django.test import Client
+
+    settings.DOSSIER_PAGE_CACHE = False
+    print(f"{connection.vendor}, in process, {rounds} requests of each URL after one warm-up")
+    print("\n| page | wall p50 ms | CPU p50 ms | queries | SQL p50 ms | slowest SQL ms |")
+    print("|---|---:|---:|---:|---:|---:|")
+    slowest_statements = {}
+    for name, urls in [("hello-world", [HELLO]), *kinds]:
+        client = Client(HTTP_HOST="localhost")
+        if name.startswith("admin"):
+            client.cookies["sessionid"] = cookie.split("=", 1)[1]
+        walls, cpus, sql_totals, counts, slowest = [], [], [], [], (0.0, "")
+        for url in urls:  # warm-up
+            client.get(url)
+        for _ in range(rounds):
+            for url in urls:
+                timer = QueryTimer()
+                started, cpu = time.perf_counter(), time.process_time()
+                with connection.execute_wrapper(timer):
+                    response = client.get(url)
+                walls.append(time.perf_counter() - started)
+                cpus.append(time.process_time() - cpu)
+                if response.status_code != 200:
+                    raise RuntimeError(f"{url}: HTTP {response.status_code}")
+                sql_totals.append(sum(t for t, _ in timer.times))
+                counts.append(len(timer.times))
+                slowest = max([slowest, *timer.times])
+        slowest_statements[name] = slowest[1]
+        print(
+            f"| {name} | {1000 * statistics.median(walls):.1f} | "
+            f"{1000 * statistics.median(cpus):.1f} | {max(counts)} | "
+            f"{1000 * statistics.median(sql_totals):.1f} | {1000 * slowest[0]:.1f} |"
+        )
+    if os.environ.get("BENCH_SHOW_SQL"):
+        for name, sql in slowest_statements.items():
+            print(f"\n{name}: {sql[:600]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
@@ -196,11 +259,21 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=0, help="default: 2 per worker")
     parser.add_argument("--cache", action="store_true", help="serve with the page cache")
     parser.add_argument("--only", default="", help="only pages whose name contains this")
+    parser.add_argument("--skip", default="", help="leave out pages whose name contains this")
+    parser.add_argument("--in-process", action="store_true", help="time pages in this process")
     args = parser.parse_args()
     threads = args.concurrency or 2 * args.workers
 
-    kinds = [kind for kind in pages() if args.only in kind[0]]
-    cookie = staff_cookie()
+    kinds = [
+        kind
+        for kind in pages()
+        if args.only in kind[0] and not (args.skip and args.skip in kind[0])
+    ]
+    # A session for the admin pages (written to the database), only if they are measured.
+    cookie = staff_cookie() if any(name.startswith("admin") for name, _ in kinds) else ""
+    if args.in_process:
+        in_process(kinds, args.rounds, cookie)
+        return
     documents = Document.objects.published().count()
     connection.close()
     port = free_port()

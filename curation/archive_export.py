@@ -37,12 +37,14 @@ from django.db import DatabaseError, connections, models, router, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from archive.listings import rebuild_listings
 from archive.search.index import rebuild_index, updates_paused
 
 FORMAT = "dossier-archive"
 FORMAT_VERSION = 1
 ARCHIVE_APPS = ("archive", "curation")
-DERIVED_MODELS = {"archive.searchentry"}  # rebuilt after a restore, never exported
+# Rebuilt after a restore, never exported.
+DERIVED_MODELS = {"archive.searchentry", "archive.listing", "archive.listingcount"}
 USERS_FILE = "data/auth.user.jsonl"
 MANIFEST = "manifest.json"
 # A ZIP written on any day is the same bytes: entries carry this date, not the clock's.
@@ -440,6 +442,7 @@ def archive_restore(*, source: Path, using: str = "default") -> RestoreReport:
                     ]
                 )
                 _reset_sequences(models_, using)
+                rebuild_listings()
         except BaseException as exc:
             for name in written:
                 default_storage.delete(name)

@@ -28,6 +28,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from archive.dates import parse_historical_date
+from archive.listings import refresh_listings
 from archive.models import (
     Agent,
     Classification,
@@ -233,6 +234,8 @@ def documents_import(
             writer = _DocumentWriter(plan)
             for chunk in plan.chunks():
                 writer.write(chunk)
+            # Relations and dates written in bulk send no signals the listings hear.
+            refresh_listings(report.document_ids)
     except ImportAborted as aborted:
         report.errors.extend(aborted.errors)
         return report

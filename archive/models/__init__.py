@@ -1,5 +1,6 @@
 from .collections import Collection
 from .documents import Document, Provenance, Scan, Transcript, Translation, next_record_id
+from .listings import Listing, ListingCount, ListingKind
 from .people import Funder, Translator
 from .versions import TranslationVersion
 from .vocabularies import (
@@ -23,6 +24,9 @@ __all__ = [
     "DocumentType",
     "Funder",
     "Language",
+    "Listing",
+    "ListingCount",
+    "ListingKind",
     "Place",
     "Provenance",
     "Repository",

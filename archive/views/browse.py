@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from archive import names, selectors
+from archive.models import ListingKind
 from archive.search.facets import FACETS_BY_PARAM
 from archive.views.pagination import NAMES_PER_PAGE, page_of
 
@@ -27,6 +28,7 @@ class Authority:
     "<facet>_list" and "<facet>_detail"; the page's template "<facet>_detail.html")."""
 
     facet: str
+    kind: ListingKind
     path: str
     title: str
     with_counts: Callable[[], QuerySet]
@@ -42,6 +44,7 @@ AUTHORITIES = {
     for authority in (
         Authority(
             "place",
+            ListingKind.PLACE,
             "places",
             "Places",
             selectors.places_with_counts,
@@ -53,10 +56,16 @@ AUTHORITIES = {
             },
         ),
         Authority(
-            "topic", "topics", "Topics", selectors.topics_with_counts, selectors.topic_documents
+            "topic",
+            ListingKind.TOPIC,
+            "topics",
+            "Topics",
+            selectors.topics_with_counts,
+            selectors.topic_documents,
         ),
         Authority(
             "translator",
+            ListingKind.TRANSLATOR,
             "translators",
             "Translators",
             selectors.translators_with_counts,
@@ -65,6 +74,7 @@ AUTHORITIES = {
         ),
         Authority(
             "funder",
+            ListingKind.FUNDER,
             "funders",
             "Funders",
             selectors.funders_with_counts,
@@ -72,6 +82,7 @@ AUTHORITIES = {
         ),
         Authority(
             "repository",
+            ListingKind.REPOSITORY,
             "repositories",
             "Repositories",
             selectors.repositories_with_counts,
@@ -87,12 +98,14 @@ def _search_url(**filters: str) -> str:
     return f"{reverse('search:results')}?{urlencode(filters)}"
 
 
-def _documents_page(request, template: str, *, documents, search: dict[str, str], **context):
+def _documents_page(
+    request, template: str, *, documents, count: int, search: dict[str, str], **context
+):
     return render(
         request,
         template,
         {
-            "page": page_of(request, documents),
+            "page": page_of(request, documents, count=count),
             "search_url": _search_url(**search),
             **context,
         },
@@ -111,9 +124,8 @@ def authority_list(request, kind: str):
     lookup = names.lookup_of(request.GET, model)
     if lookup:
         items = names.named(items, lookup)
-    # Places come as a list already by name (their counts are one grouped query).
-    if not isinstance(items, list):
-        items = items.order_by("name")
+    # By name; places of one name (in different countries) by when they were added.
+    items = items.order_by("name", "pk")
     return render(
         request,
         "archive/browse/authority_list.html",
@@ -131,13 +143,16 @@ def authority_list(request, kind: str):
 def authority_detail(request, kind: str, slug: str):
     authority, facet = AUTHORITIES[kind], FACETS_BY_PARAM[kind]
     shown = get_object_or_404(
-        facet.model.objects.prefetch_related(*authority.prefetch),
+        facet.model.objects.prefetch_related(*authority.prefetch).annotate(
+            document_count=selectors.listed_count(authority.kind)
+        ),
         **{facet.slug_field: slug},
     )
     return _documents_page(
         request,
         f"archive/browse/{kind}_detail.html",
         documents=authority.documents(shown),
+        count=shown.document_count,
         search={facet.param: getattr(shown, facet.slug_field)},
         **{kind: shown},
         **authority.context(shown),
@@ -165,5 +180,6 @@ def year_detail(request, year: int):
         "archive/browse/year_detail.html",
         year=year,
         documents=selectors.year_documents(year),
+        count=selectors.year_count(year),
         search={"date_from": f"{year:04d}", "date_to": f"{year:04d}"},
     )

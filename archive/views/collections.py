@@ -39,7 +39,7 @@ def collection_detail(request, slug: str):
         {
             "collection": collection,
             "parent": parent,
-            "page": page_of(request, documents),
+            "page": page_of(request, documents, count=collection.document_count),
             "sort": sort,
             "sorts": SORTS,
             "sort_error": sort_error,

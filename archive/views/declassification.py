@@ -6,7 +6,6 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from archive import declassification
-from archive.models import DeclassifyingAuthority
 from archive.views.pagination import NAMES_PER_PAGE, page_of
 
 
@@ -27,15 +26,15 @@ def authority_list(request):
 
 @require_safe
 def authority_detail(request, slug: str):
-    authority = get_object_or_404(DeclassifyingAuthority, slug=slug)
-    documents = declassification.declassified_documents(authority=authority)
+    authority = get_object_or_404(declassification.authority_with_count(slug=slug))
+    documents = declassification.declassified_documents(authority)
     search = urlencode({"declassified_by": authority.slug})
     return render(
         request,
         "archive/browse/declassifier_detail.html",
         {
             "authority": authority,
-            "page": page_of(request, documents),
+            "page": page_of(request, documents, count=authority.document_count),
             "search_url": f"{reverse('search:results')}?{search}",
         },
     )

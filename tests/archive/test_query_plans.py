@@ -14,12 +14,16 @@ pytestmark = pytest.mark.django_db
 
 
 def plan(queryset) -> str:
-    sql, params = queryset.query.sql_with_params()
+    return plan_sql(*queryset.query.sql_with_params())
+
+
+def plan_sql(sql: str, params) -> str:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # Tables this small are read whole whatever the indexes; forbid that to see
-            # which index the planner can use for the query.
+            # Tables this small are read whole (and sorted) whatever the indexes; forbid
+            # that to see which index the planner can use for the query and its order.
             cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_sort = off")
             cursor.execute(f"EXPLAIN {sql}", params)
             return "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
@@ -42,20 +46,42 @@ def test_home_reads_the_newest_off_its_index_without_sorting(archive):
     assert "TEMP B-TREE" not in text and "Sort" not in text
 
 
-def test_a_collection_starts_from_its_own_documents(archive):
-    text = plan(selectors.collection_documents(archive, newest_first=False))
-    assert "collection_id" in text  # the relation's index, not every published document
-    if connection.vendor == "sqlite":
-        assert "INTEGER PRIMARY KEY" in text  # each member looked up by its key
-        assert "document_status_date" not in text
-
-
-def test_year_counts_are_index_range_counts():
+def test_years_are_counted_and_listed_from_the_listings():
     bulk_documents(30)
     analyze()
     assert sum(year["count"] for year in selectors.year_counts()) == 30
-    range_count = selectors.published_documents().filter(
-        date_earliest__gte="1950-01-01", date_earliest__lt="1951-01-01"
+    text = plan(selectors.year_documents(1950)[:25])
+    assert "listing_by_date" in text
+    assert "TEMP B-TREE" not in text and "Sort" not in text
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_a_page_of_a_names_documents_is_one_range_of_the_listings_index(archive, newest_first):
+    documents = selectors.collection_documents(archive, newest_first=newest_first)
+    text = plan(documents[25:50])
+    assert "listing_by_date" in text  # read in the index's order, either way
+    assert "TEMP B-TREE" not in text and "Sort" not in text
+    if connection.vendor == "sqlite":
+        assert "INTEGER PRIMARY KEY" in text  # each document then looked up by its key
+
+
+def test_the_counts_of_names_are_looked_up_by_their_key(archive):
+    text = plan(selectors.collections_with_counts())
+    if connection.vendor == "postgresql":
+        assert "listing_count_per_name" in text
+    else:  # SQLite names a unique constraint's index after the table
+        assert "listingcount" in text and "(kind=? AND key=?)" in text
+
+
+def test_the_document_pages_terms_and_related_lists_start_from_the_document(archive):
+    document = archive.documents.first()
+    terms = plan_sql(selectors._terms_sql(connection.vendor), [document.pk] * 6)
+    related = plan_sql(
+        selectors._related_sql(connection.vendor), [document.pk] * 3 + [selectors.PUBLISHED]
     )
-    text = plan(range_count.order_by().values("pk"))
-    assert "document_status_date" in text or "document_date_range" in text
+    for text in (terms, related):
+        if connection.vendor == "postgresql":
+            assert "Seq Scan" not in text
+        else:
+            assert "SCAN " not in text  # no table read whole
+            assert "document_id=?" in text

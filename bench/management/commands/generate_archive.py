@@ -21,6 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 import archive
+from archive import listings
 from archive import models as m
 from archive.dates import parse_historical_date
 from archive.richtext import html_to_text
@@ -141,7 +142,7 @@ class Command(BaseCommand):
             "zh": zipf(chinese_characters(), offset=10),
         }
         started = time.perf_counter()
-        with updates_paused():
+        with updates_paused(), listings.updates_paused():
             authorities = self.authorities(rng)
             first = (m.Document.objects.aggregate(n=Max("record_id"))["n"] or 0) + 1
             if connection.vendor == "postgresql":
@@ -165,6 +166,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Indexed {indexed} documents in {time.perf_counter() - started:.1f} s."
             )
+        started = time.perf_counter()
+        listed = listings.rebuild_listings()
+        self.stdout.write(f"Listed {listed} in {time.perf_counter() - started:.1f} s.")
         analyze()  # the planner's statistics, as a restore or bulk import should do too
 
     # ----- authorities --------------------------------------------------------------------
