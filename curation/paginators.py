@@ -66,5 +66,5 @@ class EstimatedCountPaginator(Paginator):
 
     @property
     def count_is(self) -> str:
-        """"exact", "estimate" or "more than" (the list has more rows than `count_limit`)."""
+        """How `count` was found: "exact", "estimate" or "more than" (`count_limit`)."""
         return self._counted[1]
