@@ -9,6 +9,8 @@ records; a value they do not hold (a re-rendered POST that picked another record
 still looked up as Django does.
 """
 
+from functools import cache
+
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.db import models
@@ -22,18 +24,20 @@ class KnownChoicesMixin:
 
     def optgroups(self, name, value, attr=None):
         selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
-        if not selected or not selected <= self.known.keys():
+        if selected and not selected <= self.known.keys():
             return super().optgroups(name, value, attr)
-        # Nothing selected: Django adds only the empty option, and queries nothing.
-        groups = super().optgroups(name, [], attr)
-        options = groups[0][1]
+        # As Django's, without building the query it would not run (a tenth of the
+        # change page's time went to ~20 such querysets).
+        options = []
+        if not self.is_required and not self.allow_multiple_selected:
+            options.append(self.create_option(name, "", "", False, 0))
         for pk in (pk for pk in self.known if pk in selected):
             obj = self.known[pk]
             label = self.choices.field.label_from_instance(obj)
             options.append(self.create_option(name, obj.pk, label, selected, len(options)))
             if not self.allow_multiple_selected:
                 break
-        return groups
+        return [(None, options, 0)]
 
 
 class KnownChoicesSelect(KnownChoicesMixin, AutocompleteSelect):
@@ -68,6 +72,7 @@ class KnownChoicesForm:
                 widget.known = {str(record.pk): record for record in _records_held(self, name)}
 
 
+@cache  # one class per form class: inline admins are made anew for every request
 def with_known_choices(form_class: type[forms.ModelForm]) -> type[forms.ModelForm]:
     return type(form_class.__name__, (KnownChoicesForm, form_class), {})
 
@@ -90,10 +95,8 @@ class KnownChoicesAdmin:
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def get_form(self, request, obj=None, **kwargs):
-        return with_known_choices(super().get_form(request, obj, **kwargs))
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.form = with_known_choices(formset.form)
-        return formset
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The admin's own base form, so Django builds each request's form class once
+        # (one more subclass per form and request cost the change page ~3 % of its time).
+        self.form = with_known_choices(self.form)
