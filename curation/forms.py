@@ -5,11 +5,39 @@ from datetime import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 TOKEN = "concurrency_token"
+
+
+def version_at(instance, opened_at: datetime | None):
+    """The history record of `instance` as it was saved at `opened_at`, if there is one."""
+    if opened_at is None:
+        return None
+    versions = instance.history.filter(updated_at=opened_at)
+    return versions.order_by("-history_date", "-history_id").first()
+
+
+def form_values_of(version, names) -> dict:
+    """The values a form showed for the fields `names` when it was opened on `version`.
+
+    simple-history rebuilds only the record's own fields; the many-to-many links
+    of that version come from its history rows.
+    """
+    old = version.instance
+    values = {
+        f.name: f.value_from_object(old) for f in old._meta.concrete_fields if f.name in names
+    }
+    for field in version._history_m2m_fields:
+        if field.name in names:
+            target = field.m2m_reverse_field_name()
+            values[field.name] = [
+                row[target] for row in getattr(version, field.name).values(target)
+            ]
+    return values
 
 
 def changes_since(instance, opened_at: datetime | None) -> tuple[list[str], list[str]]:
@@ -20,11 +48,7 @@ def changes_since(instance, opened_at: datetime | None) -> tuple[list[str], list
     """
     history = instance.history.select_related("history_user")
     newest = history.order_by("-history_date", "-history_id").first()
-    before = None
-    if opened_at is not None:
-        before = (
-            history.filter(updated_at=opened_at).order_by("-history_date", "-history_id").first()
-        )
+    before = version_at(instance, opened_at)
     if newest is None or before is None:
         return [], []
     delta = newest.diff_against(before)
@@ -93,7 +117,7 @@ class ConcurrencyForm(forms.ModelForm):
         return rows.values_list("updated_at", flat=True).first()
 
     def _opened_at(self) -> datetime | None:
-        raw = self.cleaned_data.get(TOKEN) or ""
+        raw = (self[TOKEN].data or "").strip()
         try:
             value = datetime.fromisoformat(raw)
         except ValueError:
@@ -120,7 +144,32 @@ class ConcurrencyForm(forms.ModelForm):
 
 
 class InlineConcurrencyForm(ConcurrencyForm):
+    """An inline row counts as changed only where the editor changed what they were shown.
+
+    The formset compares the posted row with the row as it is now, so a row someone
+    else saved since the page opened would look changed (and be saved back, or
+    refused) though the editor never touched it. For such a row the posted values
+    are compared with the version the page was opened on instead.
+    """
+
     check_unchanged = False
+
+    @cached_property
+    def changed_data(self) -> list[str]:
+        changed = super().changed_data
+        opened_at = self._opened_at()
+        if not changed or self.instance.pk is None or opened_at == self.instance.updated_at:
+            return changed
+        version = version_at(self.instance, opened_at)
+        if version is None:
+            return changed  # what they saw is unknown: let the guard refuse
+        shown = form_values_of(version, changed)
+        return [
+            name
+            for name in changed
+            if name != TOKEN
+            and (name not in shown or self.fields[name].has_changed(shown[name], self[name].data))
+        ]
 
 
 class ChangelistConcurrencyForm(forms.ModelForm):

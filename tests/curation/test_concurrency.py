@@ -103,23 +103,30 @@ def test_the_later_save_of_a_translation_is_refused(archivist_client, editor, do
     assert translation.body == "<p>Their text.</p>"
 
 
+def edith_saves(editor, obj, **changes) -> None:
+    client = client_for(editor)
+    client.post(change_url(obj), admin_form_data(client.get(change_url(obj)), **changes))
+
+
+def translation_errors(response) -> str:
+    """The errors of the first translation row on a document page sent back."""
+    inline = next(
+        f for f in response.context["inline_admin_formsets"] if f.formset.model is Translation
+    )
+    return " ".join(inline.formset.forms[0].non_field_errors())
+
+
 def test_a_stale_inline_translation_is_refused_too(archivist_client, editor, document):
     translation = document.translations.get()
     mine = archivist_client.get(change_url(document))
-
-    theirs_client = client_for(editor)
-    theirs = theirs_client.get(change_url(translation))
-    theirs_client.post(change_url(translation), admin_form_data(theirs, body="<p>Their text.</p>"))
+    edith_saves(editor, translation, body="<p>Their text.</p>")
 
     response = archivist_client.post(
         change_url(document),
         admin_form_data(mine, **{"translations-0-body": "<p>My text.</p>"}),
     )
     assert response.status_code == 200
-    inline = next(
-        f for f in response.context["inline_admin_formsets"] if f.formset.model is Translation
-    )
-    errors = " ".join(inline.formset.forms[0].non_field_errors())
+    errors = translation_errors(response)
     assert "changed meanwhile: Text" in errors
     translation.refresh_from_db()
     assert translation.body == "<p>Their text.</p>"
@@ -128,17 +135,59 @@ def test_a_stale_inline_translation_is_refused_too(archivist_client, editor, doc
 def test_an_inline_row_changed_by_someone_else_is_never_overwritten(
     archivist_client, editor, document
 ):
-    """The form still holds the old text of the row; saving it would undo their edit."""
+    """The form still holds the old text of the row; saving it would undo their edit.
+
+    The editor left the row alone, so their changes to the document itself save.
+    """
     translation = document.translations.get()
     mine = archivist_client.get(change_url(document))
-    theirs_client = client_for(editor)
-    theirs = theirs_client.get(change_url(translation))
-    theirs_client.post(change_url(translation), admin_form_data(theirs, body="<p>Their text.</p>"))
+    edith_saves(editor, translation, body="<p>Their text.</p>")
 
-    response = archivist_client.post(change_url(document), admin_form_data(mine, title="Mine"))
-    assert response.status_code == 200
+    response = archivist_client.post(
+        change_url(document), admin_form_data(mine, summary="My summary.")
+    )
+    assert response.status_code == 302
+    document.refresh_from_db()
     translation.refresh_from_db()
+    assert document.summary == "My summary."
     assert translation.body == "<p>Their text.</p>"
+
+
+def test_links_someone_else_gave_an_inline_row_the_editor_left_alone_stay(
+    archivist_client, editor, document
+):
+    translation = document.translations.get()
+    mine = archivist_client.get(change_url(document))
+    other = factories.TranslatorFactory()
+    edith_saves(editor, translation, translators=[other.pk])
+
+    response = archivist_client.post(
+        change_url(document), admin_form_data(mine, summary="My summary.")
+    )
+    assert response.status_code == 302
+    assert list(translation.translators.all()) == [other]
+
+
+def test_an_inline_row_both_changed_is_refused_even_in_different_fields(
+    archivist_client, editor, document
+):
+    translation = document.translations.get()
+    mine = archivist_client.get(change_url(document))
+    edith_saves(editor, translation, body="<p>Their text.</p>")
+
+    response = archivist_client.post(
+        change_url(document),
+        admin_form_data(
+            mine, summary="My summary.", **{"translations-0-credit_line": "My credit line"}
+        ),
+    )
+    assert response.status_code == 200
+    errors = translation_errors(response)
+    assert "was changed by someone else while you were editing it (by edith)" in errors
+    document.refresh_from_db()
+    translation.refresh_from_db()
+    assert document.summary != "My summary."
+    assert (translation.body, translation.credit_line) == ("<p>Their text.</p>", "")
 
 
 def test_inline_rows_nobody_else_touched_save_normally(archivist_client, document):
@@ -230,27 +279,40 @@ def test_the_later_save_is_refused_on_every_change_page(editor, second_editor, m
     assert their_text in getattr(obj, field)
 
 
-@pytest.mark.parametrize(
+every_inline = pytest.mark.parametrize(
     ("parent", "inline"), DOCUMENT_INLINES, ids=lambda value: getattr(value, "__name__", "")
 )
-def test_a_stale_inline_row_is_refused_on_every_inline(editor, second_editor, parent, inline):
+
+
+def inline_row_edith_changed(editor, second_editor, parent, inline):
+    """Eduardo opens the document page; then Edith saves one of its inline rows on its own page.
+
+    Returns the row, its document, Eduardo's client and page, the field and Edith's text.
+    """
     row = make(inline.model)
     owner = getattr(row, inline.fk_name or parent._meta.model_name)
     mine_client, theirs_client = client_for(second_editor), client_for(editor)
     mine = mine_client.get(change_url(owner))
     theirs = theirs_client.get(change_url(row))
-    form = theirs.context["adminform"].form
-    field = text_field(form)
-    their_text = typed_by("edith", form[field].field)
+    field = text_field(theirs.context["adminform"].form)
+    their_text = typed_by("edith", theirs.context["adminform"].form[field].field)
     theirs_client.post(change_url(row), admin_form_data(theirs, **{field: their_text}))
+    return row, owner, mine_client, mine, field, their_text
 
+
+@every_inline
+def test_a_stale_inline_row_is_refused_on_every_inline(editor, second_editor, parent, inline):
+    row, owner, mine_client, mine, field, their_text = inline_row_edith_changed(
+        editor, second_editor, parent, inline
+    )
     formset = next(
         f.formset for f in mine.context["inline_admin_formsets"] if f.formset.model is inline.model
     )
     (opened_row,) = [f for f in formset.forms if f.instance.pk == row.pk]
     name = opened_row.add_prefix(field)
     response = mine_client.post(
-        change_url(owner), admin_form_data(mine, **{name: typed_by("eduardo", form[field].field)})
+        change_url(owner),
+        admin_form_data(mine, **{name: typed_by("eduardo", opened_row[field].field)}),
     )
     assert response.status_code == 200
     formset = next(
@@ -261,6 +323,26 @@ def test_a_stale_inline_row_is_refused_on_every_inline(editor, second_editor, pa
     errors = " ".join(e for f in formset.forms for e in f.non_field_errors())
     assert "(by edith)" in errors and f"changed meanwhile: {label(inline.model, field)}" in errors
     row.refresh_from_db()
+    assert their_text in getattr(row, field)
+
+
+@every_inline
+def test_an_inline_row_left_alone_keeps_a_colleagues_change_on_every_inline(
+    editor, second_editor, parent, inline
+):
+    row, owner, mine_client, mine, field, their_text = inline_row_edith_changed(
+        editor, second_editor, parent, inline
+    )
+    owner_form = mine.context["adminform"].form
+    owner_field = text_field(owner_form)
+    mine_text = typed_by("eduardo", owner_form[owner_field].field)
+    response = mine_client.post(
+        change_url(owner), admin_form_data(mine, **{owner_field: mine_text})
+    )
+    assert response.status_code == 302, response.context and response.context["errors"]
+    owner.refresh_from_db()
+    row.refresh_from_db()
+    assert mine_text in getattr(owner, owner_field)
     assert their_text in getattr(row, field)
 
 
