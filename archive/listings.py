@@ -10,31 +10,21 @@ change's own transaction (`archive.listing_signals`); bulk loads that bypass sig
 
 import datetime
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from archive.models import Document, Place, Provenance, Translation
 from archive.models.listings import Listing, ListingCount, ListingKind
+from archive.pause import Pause
 
 PUBLISHED = Document.Status.PUBLISHED
 # Ids per statement (SQLite allows 32766 bound parameters).
 BATCH = 2000
 
-_paused: ContextVar[bool] = ContextVar("listings_paused", default=False)
-
-
-@contextmanager
-def updates_paused() -> Iterator[None]:
-    """Skip per-change refreshes, for bulk loads that rebuild the listings afterwards."""
-    token = _paused.set(True)
-    try:
-        yield
-    finally:
-        _paused.reset(token)
+# Per-change listing refreshes are skipped inside `with updates_paused():`.
+updates_paused = Pause("listings_paused")
 
 
 def _table(model) -> str:
@@ -87,7 +77,7 @@ def _listed_sql(where: str) -> str:
 def refresh_listings(document_ids: Iterable[int]) -> None:
     """Bring these documents' listings and the counts of the names they are (or were)
     listed under up to date; deleted documents lose theirs."""
-    if _paused.get():
+    if updates_paused.active:
         return
     ids = sorted({int(i) for i in document_ids if i is not None})
     for start in range(0, len(ids), BATCH):

@@ -16,34 +16,24 @@ document, many, or the whole archive alike, from text prepared the same way on b
 databases (``archive.search.text``).
 """
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable
 
 from django.tasks import task
 
 from archive.pagecache import pages_changed
+from archive.pause import Pause
 from archive.search.backends import get_backend
 
 # Upper bound on ids per statement (SQLite allows 32766 bound parameters).
 BATCH = 2000
 
-_paused: ContextVar[bool] = ContextVar("search_index_paused", default=False)
-
-
-@contextmanager
-def updates_paused() -> Iterator[None]:
-    """Skip per-change index updates (for bulk loads that rebuild the index afterwards)."""
-    token = _paused.set(True)
-    try:
-        yield
-    finally:
-        _paused.reset(token)
+# Per-change index updates are skipped inside `with updates_paused():`.
+updates_paused = Pause("search_index_paused")
 
 
 def reindex_documents(document_ids: Iterable[int]) -> None:
     """Bring the index rows of these documents up to date (adding, replacing or removing)."""
-    if _paused.get():
+    if updates_paused.active:
         return
     ids = sorted({int(i) for i in document_ids if i is not None})
     if not ids:
