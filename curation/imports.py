@@ -1,16 +1,17 @@
-"""Importing documents from spreadsheets: every row checked, then all written or none.
+"""Importing documents from spreadsheets: every row checked, all written or none.
 
-`documents_import` is the one entry point for the admin, the shell command and (later)
-a background task. It runs in two passes:
+`documents_import` is the one entry point for the admin, the shell command and the
+background task. A batch of rows at a time, it
 
-1. **Plan**: read every row, match its relations by natural key (collection slug, place
+1. **checks**: reads every row, match its relations by natural key (collection slug, place
    path, names, ISO 639 codes) against maps loaded once, parse the date as the admin
    does, and compare with the record already stored under that record ID. Each row is
    created, updated (with its field differences), unchanged, or in error; all rows are
    checked, not only the first failure.
-2. **Write** (not on a dry run, and only when no row is in error): one transaction,
-   set-based (bulk inserts and updates, history rows written in bulk with the user and
-   the file name as reason), then one search reindex of the touched documents after
+2. **writes** (not on a dry run): set-based (bulk inserts and updates, history rows
+   written in bulk with the user and the file name as reason), inside the one
+   transaction of the whole import, which rolls back if any row of the file fails, so
+   the file is read once. One search reindex of the touched documents follows the
    commit. A value that matches no authority is created (and listed) or reported as an
    error, as the importer chose; it is never dropped.
 """
@@ -55,6 +56,7 @@ PLACE_SEPARATOR = ">"
 IMPORT_PERMISSION = "curation.import_records"
 PUBLISH_PERMISSION = "curation.publish_document"
 BATCH = 1000
+DATE_MEMO = 50_000  # distinct date values remembered per import
 
 # Called with rows done, rows in all and errors found so far.
 Progress = Callable[[int, int, int], None]
@@ -195,10 +197,7 @@ class ImportReport:
 
 
 class ImportAborted(Exception):
-    """Raised inside the write transaction to roll it back with errors to report."""
-
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
+    """Raised inside the write transaction to roll it back (the report says why)."""
 
 
 def documents_import(
@@ -211,8 +210,35 @@ def documents_import(
     """Check every row of `file`; unless a dry run or any row fails, write them all."""
     progress = progress or (lambda done, total, errors: None)
     plan = _DocumentPlan(file=file, user=user, options=options, progress=progress)
-    plan.check()
     report = plan.report
+    if options.dry_run:
+        plan.check()
+        _check_expected(report, options)
+        return report
+    try:
+        # One pass checks and writes each batch in one transaction: the first error stops
+        # the writing (the rest is still checked, for the report) and rolls it all back.
+        # The index pause ends before the commit, so the one reindex below runs after it.
+        with transaction.atomic(), updates_paused():
+            writer = _DocumentWriter(plan)
+            plan.check(write=writer.write)
+            _check_expected(report, options)
+            if report.errors:
+                raise ImportAborted
+            writer.write_deferred()
+    except ImportAborted:
+        return report
+    except IntegrityError as error:  # e.g. a record created meanwhile with the same number
+        report.errors.append(
+            RowError(1, "", _("The database refused the import: %(error)s") % {"error": error})
+        )
+        return report
+    report.written = True
+    transaction.on_commit(partial(_reindex, list(report.document_ids)))
+    return report
+
+
+def _check_expected(report: ImportReport, options: ImportOptions) -> None:
     if options.expected and report.fingerprint() != options.expected and not report.errors:
         report.errors.append(
             RowError(
@@ -225,25 +251,6 @@ def documents_import(
                 % {"then": options.expected, "now": report.fingerprint()},
             )
         )
-    if report.errors or options.dry_run:
-        return report
-    try:
-        # The pause ends before the commit, so the one reindex below runs after it.
-        with transaction.atomic(), updates_paused():
-            writer = _DocumentWriter(plan)
-            for chunk in plan.chunks():
-                writer.write(chunk)
-    except ImportAborted as aborted:
-        report.errors.extend(aborted.errors)
-        return report
-    except IntegrityError as error:  # e.g. a record created meanwhile with the same number
-        report.errors.append(
-            RowError(1, "", _("The database refused the import: %(error)s") % {"error": error})
-        )
-        return report
-    report.written = True
-    transaction.on_commit(partial(_reindex, list(report.document_ids)))
-    return report
 
 
 def _reindex(document_ids: list[int]) -> None:
@@ -271,7 +278,11 @@ class AuthorityMaps:
         self._maps: dict[type, dict[str, int]] = {}
         self.labels: dict[type, dict[int, str]] = defaultdict(dict)
         self.pending: dict[type, dict[str, str]] = defaultdict(dict)  # model → key → name
+        self.created: dict[type, dict[str, str]] = defaultdict(dict)  # created by this import
         self.ambiguous_places: set[str] = set()
+        # Cell value → id, for values already found: a file names the same few hundred
+        # authorities again and again.
+        self._found: dict[tuple[type, str], int] = {}
 
     def _load(self, relation: Relation) -> dict[str, int]:
         model = relation.model
@@ -324,11 +335,16 @@ class AuthorityMaps:
 
     def resolve(self, relation: Relation, value: str) -> int | str | None:
         """The id of `value`, or its normalized key if it must be created, or None if unknown."""
+        cached = self._found.get((relation.model, value))
+        if cached is not None:
+            return cached
+        raw = value
         if relation.model is Place:
             value = f" {PLACE_SEPARATOR} ".join(p.strip() for p in value.split(PLACE_SEPARATOR))
         key = _norm(value)
         found = self._load(relation).get(key)
         if found is not None:
+            self._found[(relation.model, raw)] = found
             return found
         if key in self.pending[relation.model]:
             return key
@@ -352,6 +368,18 @@ class AuthorityMaps:
             return self.pending[model].get(value, value)
         return self.labels[model].get(value, str(value))
 
+    def new_names(self) -> dict[str, list[str]]:
+        """The authorities this import creates (or would create), by model's plural name."""
+        found: dict[type, dict[str, str]] = defaultdict(dict)
+        for names in (self.created, self.pending):
+            for model, by_key in names.items():
+                found[model].update(by_key)
+        return {
+            str(model._meta.verbose_name_plural): sorted(by_key.values())
+            for model, by_key in found.items()
+            if by_key
+        }
+
     def create_pending(self, *, user, reason: str) -> None:
         """Create every pending authority (few, so saved one by one, with history)."""
         for model, names in self.pending.items():
@@ -368,6 +396,8 @@ class AuthorityMaps:
                 obj._change_reason = reason
                 obj.save()
                 self._maps[model][key] = obj.pk
+                self.labels[model][obj.pk] = name
+                self.created[model][key] = name
         self.pending.clear()
 
     def id_of(self, model: type, value: int | str) -> int:
@@ -398,6 +428,7 @@ class _DocumentPlan:
         self.options = options
         self.progress = progress
         self.maps = AuthorityMaps()
+        self._dates: dict[str, object] = {}
         self.max_given_id = 0  # record IDs the file leaves blank are given after it
         self.is_editor = bool(user and user.has_perm(PUBLISH_PERMISSION))
         headers = [h.strip().lower() for h in file.headers]
@@ -413,7 +444,8 @@ class _DocumentPlan:
 
     # Reading each row --------------------------------------------------------------------
 
-    def check(self) -> None:
+    def check(self, write: Callable[[list["_Row"]], None] | None = None) -> None:
+        """Check every row, a batch at a time; hand each checked batch to `write`."""
         report = self.report
         if "title" not in self.headers and "record_id" not in self.headers:
             report.errors.append(
@@ -439,17 +471,17 @@ class _DocumentPlan:
             report.rows.append(row.outcome)
             if len(chunk) == BATCH:
                 self._compare(chunk)
+                if write:
+                    write(chunk)
                 chunk = []
                 self.progress(index + 1, total, len(report.errors))
         self._compare(chunk)
+        if write and chunk:
+            write(chunk)
         report.created = sum(o.kind == "new" for o in report.rows)
         report.updated = sum(o.kind == "update" for o in report.rows)
         report.unchanged = sum(o.kind == "skip" for o in report.rows)
-        report.new_authorities = {
-            str(model._meta.verbose_name_plural): sorted(names.values())
-            for model, names in self.maps.pending.items()
-            if names
-        }
+        report.new_authorities = self.maps.new_names()
         self.progress(total, total, len(report.errors))
 
     def _row_of(self, index: int, values, seen_ids: dict[int, int]) -> _Row:
@@ -471,12 +503,15 @@ class _DocumentPlan:
             self.max_given_id = max(self.max_given_id, row.record_id)
         return row
 
-    def chunks(self):
-        """The checked rows again, a batch at a time, for writing (the file is read anew;
-        its outcomes replace the check's, now with the authorities created)."""
+    def rows_without_id(self):
+        """The rows the file gives no record ID, read again a batch at a time (their IDs
+        come after the file's highest, known only once every row was read)."""
         seen_ids: dict[int, int] = {}
         chunk: list[_Row] = []
+        position = self.headers.index("record_id")
         for index, values in enumerate(self.file.rows()):
+            if position < len(values) and str(values[position] or "").strip():
+                continue
             row = self._row_of(index, values, seen_ids)
             chunk.append(row)
             if len(chunk) == BATCH:
@@ -520,11 +555,12 @@ class _DocumentPlan:
         elif len(cells.get("title", "")) > 500:
             self._error(row, "title", _("The title is longer than 500 characters."))
         if "date" in cells:
-            try:
-                row.date = parse_historical_date(cells["date"])
-                row.document["date_entered"] = row.date.entered
-            except ValidationError as error:
-                self._error(row, "date", " ".join(error.messages))
+            parsed = self._date(cells["date"])
+            if isinstance(parsed, str):
+                self._error(row, "date", parsed)
+            else:
+                row.date = parsed
+                row.document["date_entered"] = parsed.entered
         if cells.get("status"):
             status = cells["status"].lower()
             if status not in Document.Status.values or status == Document.Status.WITHDRAWN:
@@ -555,6 +591,20 @@ class _DocumentPlan:
             translators = self._many(row, "translators", cells.get("translators", ""))
             row.translation += (frozenset(translators), cells.get("credit_line", ""))
         return row
+
+    def _date(self, value: str):
+        """The parsed date, or why it is refused; a file repeats its dates, so each
+        distinct value is parsed once."""
+        try:
+            return self._dates[value]
+        except KeyError:
+            try:
+                parsed = parse_historical_date(value)
+            except ValidationError as error:
+                parsed = " ".join(error.messages)
+            if len(self._dates) < DATE_MEMO:
+                self._dates[value] = parsed
+            return parsed
 
     def _text(self, row: _Row, cells: dict[str, str], name: str) -> tuple | None:
         body, language = cells.get(name, ""), cells.get(f"{name}_language", "")
@@ -764,16 +814,37 @@ class _DocumentWriter:
         self.user = plan.user
         self.reason = _("Imported from %(file)s") % {"file": plan.file.name}
         self.now = timezone.now()
-        self.done = 0
         self._taken_slugs: set[str] | None = None
-        self.maps.create_pending(user=self.user, reason=self.reason)
+        # New rows without a record ID wait for the file's highest ID (write_deferred).
+        self.defer_unnumbered = "record_id" in plan.headers
+        self.deferred = 0
 
     def write(self, chunk: list[_Row]) -> None:
-        """Write one batch of checked rows (inside the import's transaction)."""
+        """Write one checked batch (inside the import's transaction), unless a row so far
+        failed: then the transaction rolls back and writing more is wasted."""
+        if self.plan.report.errors:
+            return
+        rows = [r for r in chunk if r.outcome.kind in ("new", "update")]
+        if self.defer_unnumbered:
+            waiting = [r for r in rows if r.outcome.kind == "new" and r.record_id is None]
+            self.deferred += len(waiting)
+            rows = [r for r in rows if not (r.outcome.kind == "new" and r.record_id is None)]
+        self._write_rows(rows)
+
+    def write_deferred(self) -> None:
+        """Write the new rows without a record ID, numbered after the file's highest."""
+        if not self.deferred:
+            return
+        for chunk in self.plan.rows_without_id():
+            self._write_rows([r for r in chunk if r.outcome.kind == "new"])
+        if self.plan.report.errors:
+            raise ImportAborted
+
+    def _write_rows(self, rows: list[_Row]) -> None:
         plan = self.plan
+        self.maps.create_pending(user=self.user, reason=self.reason)
         self.created_docs, self.updated_docs = [], []
         self.__dict__.pop("_created_pk_set", None)
-        rows = [r for r in chunk if r.outcome.kind in ("new", "update")]
         created = self._documents([r for r in rows if r.outcome.kind == "new"])
         updated = self._updates([r for r in rows if r.outcome.kind == "update"])
         documents = {r.number: pk for r, pk in created + updated}
@@ -781,10 +852,8 @@ class _DocumentWriter:
         self._provenance(rows, documents)
         self._texts(rows, documents)
         self._history(created, updated)
-        self._publish(rows, documents)
+        plan.report.errors.extend(self._publish(rows, documents))
         plan.report.document_ids.extend(documents.values())
-        self.done += len(chunk)
-        plan.progress(self.done, plan.report.total, 0)
 
     def _values(self, row: _Row) -> dict:
         values = {}
@@ -965,7 +1034,7 @@ class _DocumentWriter:
         )
         _bulk_history(Document, self.updated_docs, user=self.user, reason=self.reason, update=True)
 
-    def _publish(self, rows: list[_Row], documents: dict[int, int]) -> None:
+    def _publish(self, rows: list[_Row], documents: dict[int, int]) -> list[RowError]:
         """Status changes go through the editors' services, with their checks."""
         from curation import services
 
@@ -982,8 +1051,7 @@ class _DocumentWriter:
                     services.document_unpublish(document=document, editor=self.user)
             except (services.TransitionError, services.PublishCheckFailed) as error:
                 errors.append(RowError(row.number, "status", str(error)))
-        if errors:
-            raise ImportAborted(errors)
+        return errors
 
 
 def _set_date(document: Document, parsed) -> None:
