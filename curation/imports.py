@@ -48,7 +48,7 @@ from archive.models import (
 )
 from archive.richtext import sanitize_html
 from archive.search.index import reindex_documents, updates_paused
-from curation.bulk_rows import insert_objects, insert_rows, update_objects
+from curation.bulk_rows import insert_objects, insert_rows, select_in, update_objects
 from curation.import_files import ImportFile
 
 SEPARATOR = "|"
@@ -760,42 +760,43 @@ class _StoredRelations:
         for name in DOCUMENT_M2M:
             if name not in columns:
                 continue
-            through = getattr(Document, name).through
             source, target = _through_columns(name)
             links: dict[int, set] = defaultdict(set)
-            for start in range(0, len(pks), BATCH):
-                chunk = pks[start : start + BATCH]
-                for doc, other in through.objects.filter(**{f"{source}__in": chunk}).values_list(
-                    source, target
-                ):
-                    links[doc].add(other)
+            for doc, other in select_in(
+                getattr(Document, name).through, [source, target], source, pks
+            ):
+                links[doc].add(other)
             self.m2m[name] = {k: frozenset(v) for k, v in links.items()}
         self.provenance: dict[int, dict] = {}
+        for doc, *values in select_in(
+            Provenance, ["document_id", "repository_id", *PROVENANCE_TEXT], "document_id", pks
+        ):
+            self.provenance[doc] = dict(zip(["repository", *PROVENANCE_TEXT], values, strict=True))
         self.texts: dict[str, dict[tuple, tuple]] = {"transcript": {}, "translation": {}}
+        for doc, lang, body in select_in(
+            Transcript, ["document_id", "language_id", "body"], "document_id", pks
+        ):
+            self.texts["transcript"][(doc, lang)] = (body,)
+        translations = sorted(
+            select_in(
+                Translation,
+                ["id", "document_id", "language_id", "body", "credit_line"],
+                "document_id",
+                pks,
+            )
+        )
         translators: dict[int, set] = defaultdict(set)
-        for start in range(0, len(pks), BATCH):
-            chunk = pks[start : start + BATCH]
-            for values in Provenance.objects.filter(document__in=chunk).values(
-                "document", "repository", *PROVENANCE_TEXT
-            ):
-                self.provenance[values.pop("document")] = values
-            for doc, lang, body in Transcript.objects.filter(document__in=chunk).values_list(
-                "document", "language", "body"
-            ):
-                self.texts["transcript"][(doc, lang)] = (body,)
-            through = Translation.translators.through
-            for tr, tt in through.objects.filter(translation__document__in=chunk).values_list(
-                "translation", "translator"
-            ):
-                translators[tr].add(tt)
-            for pk, doc, lang, body, credit in (
-                Translation.objects.filter(document__in=chunk)
-                .order_by("pk")
-                .values_list("pk", "document", "language", "body", "credit_line")
-            ):
-                self.texts["translation"].setdefault(
-                    (doc, lang), (body, frozenset(translators[pk]), credit)
-                )
+        for tr, tt in select_in(
+            Translation.translators.through,
+            ["translation_id", "translator_id"],
+            "translation_id",
+            [t[0] for t in translations],
+        ):
+            translators[tr].add(tt)
+        for pk, doc, lang, body, credit in translations:
+            self.texts["translation"].setdefault(
+                (doc, lang), (body, frozenset(translators[pk]), credit)
+            )
 
 
 def _through_columns(name: str) -> tuple[str, str]:
