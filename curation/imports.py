@@ -19,6 +19,7 @@ background task. A batch of rows at a time, it
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import partial
 
 from django.conf import settings
@@ -33,6 +34,7 @@ from archive.models import (
     Agent,
     Classification,
     Collection,
+    DeclassifyingAuthority,
     Document,
     DocumentType,
     Funder,
@@ -85,6 +87,7 @@ DOCUMENT_RELATIONS: dict[str, Relation] = {
     "collections": Relation(Collection, "slug", many=True, creatable=False),
     "funders": Relation(Funder, many=True),
     "repository": Relation(Repository),
+    "declassified_by": Relation(DeclassifyingAuthority),
     "transcript_language": Relation(Language, "code", creatable=False),
     "translation_language": Relation(Language, "code", creatable=False),
     "translators": Relation(Translator, many=True),
@@ -95,7 +98,19 @@ PROVENANCE_TEXT = [
     "published_source",
     "translation_source",
     "acquisition_note",
+    "declassification_case",
+    "declassification_program",
     "declassification_note",
+]
+# The provenance's authorities, and its one date (ISO 8601: a release date is exact).
+PROVENANCE_FK = {"repository": Repository, "declassified_by": DeclassifyingAuthority}
+PROVENANCE_DATE = "declassified_on"
+PROVENANCE_COLUMNS = [
+    "repository",
+    *PROVENANCE_TEXT[:4],
+    "declassified_by",
+    PROVENANCE_DATE,
+    *PROVENANCE_TEXT[4:],
 ]
 DOCUMENT_FK = ["document_type", "classification", "rights_statement"]
 DOCUMENT_M2M = [
@@ -115,8 +130,7 @@ DOCUMENT_COLUMNS = [
     "status",
     *DOCUMENT_FK,
     *DOCUMENT_M2M,
-    "repository",
-    *PROVENANCE_TEXT,
+    *PROVENANCE_COLUMNS,
     "transcript_language",
     "transcript",
     "translation_language",
@@ -264,6 +278,13 @@ def _reindex(document_ids: list[int]) -> None:
         reindex_documents_later.enqueue(document_ids)
 
 
+PROVENANCE_LENGTHS = {
+    name: Provenance._meta.get_field(name).max_length
+    for name in PROVENANCE_TEXT
+    if Provenance._meta.get_field(name).max_length
+}
+
+
 # --- Authorities: matched by natural key, created only when the importer chose so ----------
 
 
@@ -366,6 +387,8 @@ class AuthorityMaps:
     def label(self, model: type, value: int | str) -> str:
         if isinstance(value, str):
             return self.pending[model].get(value, value)
+        if model not in self._maps:  # a column left empty names a stored authority
+            self._load(Relation(model))
         return self.labels[model].get(value, str(value))
 
     def new_names(self) -> dict[str, list[str]]:
@@ -580,11 +603,21 @@ class _DocumentPlan:
         for name in DOCUMENT_M2M:
             if name in cells:
                 row.m2m[name] = self._many(row, name, cells[name])
-        if "repository" in cells:
-            row.provenance["repository"] = self._one(row, "repository", cells["repository"])
+        for name in PROVENANCE_FK:
+            if name in cells:
+                row.provenance[name] = self._one(row, name, cells[name])
         for name in PROVENANCE_TEXT:
             if name in cells:
                 row.provenance[name] = cells[name]
+                limit = PROVENANCE_LENGTHS.get(name)
+                if limit and len(cells[name]) > limit:
+                    self._error(
+                        row,
+                        name,
+                        _("This is longer than %(limit)s characters.") % {"limit": limit},
+                    )
+        if PROVENANCE_DATE in cells:
+            row.provenance[PROVENANCE_DATE] = self._exact_date(row, cells[PROVENANCE_DATE])
         row.transcript = self._text(row, cells, "transcript")
         row.translation = self._text(row, cells, "translation")
         if row.translation is not None:
@@ -605,6 +638,19 @@ class _DocumentPlan:
             if len(self._dates) < DATE_MEMO:
                 self._dates[value] = parsed
             return parsed
+
+    def _exact_date(self, row: _Row, value: str) -> date | None:
+        if not value:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self._error(
+                row,
+                PROVENANCE_DATE,
+                _("“%(value)s” is not a date written YYYY-MM-DD.") % {"value": value},
+            )
+            return None
 
     def _text(self, row: _Row, cells: dict[str, str], name: str) -> tuple | None:
         body, language = cells.get(name, ""), cells.get(f"{name}_language", "")
@@ -737,12 +783,12 @@ class _DocumentPlan:
                 )
         old_provenance = stored.provenance.get(pk, {})
         for name, value in row.provenance.items():
-            old = old_provenance.get(name, None if name == "repository" else "")
+            old = old_provenance.get(name, "" if name in PROVENANCE_TEXT else None)
             if old != value:
-                if name == "repository":
-                    old = label(Repository, old) if old else ""
-                    value = label(Repository, value) if value else ""
-                diff[name] = (old or "", value or "")
+                if name in PROVENANCE_FK:
+                    old = label(PROVENANCE_FK[name], old) if old else ""
+                    value = label(PROVENANCE_FK[name], value) if value else ""
+                diff[name] = (str(old or ""), str(value or ""))
         for kind, wanted in (("transcript", row.transcript), ("translation", row.translation)):
             if wanted is None:
                 continue
@@ -768,10 +814,13 @@ class _StoredRelations:
                 links[doc].add(other)
             self.m2m[name] = {k: frozenset(v) for k, v in links.items()}
         self.provenance: dict[int, dict] = {}
-        for doc, *values in select_in(
-            Provenance, ["document_id", "repository_id", *PROVENANCE_TEXT], "document_id", pks
-        ):
-            self.provenance[doc] = dict(zip(["repository", *PROVENANCE_TEXT], values, strict=True))
+        names = [*PROVENANCE_FK, PROVENANCE_DATE, *PROVENANCE_TEXT]
+        attnames = [f"{name}_id" for name in PROVENANCE_FK] + names[len(PROVENANCE_FK) :]
+        for doc, *values in select_in(Provenance, ["document_id", *attnames], "document_id", pks):
+            stored = dict(zip(names, values, strict=True))
+            if isinstance(stored[PROVENANCE_DATE], str):  # SQLite returns the text
+                stored[PROVENANCE_DATE] = date.fromisoformat(stored[PROVENANCE_DATE])
+            self.provenance[doc] = stored
         self.texts: dict[str, dict[tuple, tuple]] = {"transcript": {}, "translation": {}}
         for doc, lang, body in select_in(
             Transcript, ["document_id", "language_id", "body"], "document_id", pks
@@ -961,8 +1010,8 @@ class _DocumentWriter:
         new, changed, fields = [], [], set()
         for pk, values in wanted.items():
             values = {
-                ("repository_id" if k == "repository" else k): (
-                    maps_id(self.maps, Repository, v) if k == "repository" and v is not None else v
+                (f"{k}_id" if k in PROVENANCE_FK else k): (
+                    maps_id(self.maps, PROVENANCE_FK[k], v) if k in PROVENANCE_FK else v
                 )
                 for k, v in values.items()
             }

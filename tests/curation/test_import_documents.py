@@ -342,3 +342,43 @@ def test_batches_keep_all_or_nothing_and_number_rows_after_the_whole_file(
     assert report.created == 4 and report.written
     assert sorted(Document.objects.values_list("record_id", flat=True)) == [50, 51, 52, 53]
     assert [o.record_id for o in report.rows] == [51, 52, 53, 50]
+
+
+def test_declassification_imports_exports_and_reimports_unchanged(archivist):
+    from curation.resources import documents_dataset
+
+    factories.DeclassifyingAuthorityFactory(name="US Department of State")
+    header = (
+        "record_id,title,declassified_by,declassified_on,declassification_case,"
+        "declassification_program"
+    )
+    text = (
+        f"{header}\n900001,A cable,US Department of State,2019-06-14,F-2019-01234,"
+        "Mandatory Declassification Review\n"
+    )
+
+    report = run(text, archivist)
+
+    assert (report.created, report.errors) == (1, [])
+    provenance = Document.objects.get(record_id=900001).provenance
+    assert provenance.declassified_by.name == "US Department of State"
+    assert provenance.declassified_on.isoformat() == "2019-06-14"
+    assert provenance.declassification_case == "F-2019-01234"
+    assert provenance.declassification_program == "Mandatory Declassification Review"
+    assert provenance.history.get().history_change_reason == "Imported from docs.csv"
+
+    exported = documents_dataset(Document.objects.all())
+    row = dict(zip(exported.headers, exported[0], strict=True))
+    assert (row["declassified_by"], row["declassified_on"], row["declassification_case"]) == (
+        "US Department of State",
+        "2019-06-14",
+        "F-2019-01234",
+    )
+    again = run(exported.export("csv"), archivist)
+    assert (again.created, again.updated, again.unchanged, again.errors) == (0, 0, 1, [])
+
+    changed = run(text.replace("2019-06-14", "2020-01-02"), archivist, dry_run=True)
+    assert changed.rows[0].diff == {"declassified_on": ("2019-06-14", "2020-01-02")}
+
+    bad = run(text.replace("2019-06-14", "June 2019"), archivist)
+    assert [(e.row, e.column) for e in bad.errors] == [(2, "declassified_on")]
