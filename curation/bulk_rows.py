@@ -8,6 +8,7 @@ Values are prepared by each field's `get_db_prep_save` where a conversion matter
 """
 
 from collections.abc import Callable, Iterable, Sequence
+from types import SimpleNamespace
 
 from django.db import connection, models
 
@@ -231,3 +232,25 @@ def select_in(
             )
             found.extend(tuple(r) for r in cursor.fetchall())
     return found
+
+
+def delete_in(model: type[models.Model], key: str, values: Sequence[int]) -> None:
+    """Delete the rows whose `key` (an attname) is one of `values` (plain rows with no
+    signals or cascades: relation links)."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    column = quote(model._meta.get_field(key).column)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            if values:
+                cursor.execute(f"DELETE FROM {table} WHERE {column} = ANY(%s)", [list(values)])
+            return
+        for start in range(0, len(values), MAX_PARAMS):
+            chunk = list(values[start : start + MAX_PARAMS])
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
+
+
+class Stored(SimpleNamespace):
+    """A stored row to update: its primary key and the fields to write, without loading
+    the rest (`update_objects` writes only those; history copies the row in the database)."""

@@ -50,7 +50,15 @@ from archive.models import (
 )
 from archive.richtext import sanitize_html
 from archive.search.index import reindex_documents, updates_paused
-from curation.bulk_rows import insert_objects, insert_rows, select_in, update_objects
+from curation.bulk_rows import (
+    MAX_PARAMS,
+    Stored,
+    delete_in,
+    insert_objects,
+    insert_rows,
+    select_in,
+    update_objects,
+)
 from curation.import_files import ImportFile
 
 SEPARATOR = "|"
@@ -947,24 +955,15 @@ class _DocumentWriter:
         self.updated_docs = []
         if not rows:
             return []
-        docs = Document.objects.in_bulk([r.existing_pk for r in rows])
-        # metadata_changed_at: OAI-PMH harvesters re-fetch what an import changed, whichever
-        # of the document's fields, relations, provenance or texts that was.
-        fields: set[str] = {"updated_at", "metadata_changed_at"}
         for row in rows:
-            doc = docs[row.existing_pk]
-            values = self._values(row)
-            for name, value in values.items():
-                setattr(doc, name, value)
-            fields.update(values)
-            if "date_entered" in values:
+            doc = Stored(pk=row.existing_pk, **self._values(row))
+            if row.date is not None:
                 _set_date(doc, row.date)
-                fields.update(
-                    ["date_edtf", "date_earliest", "date_latest", "date_precision", "date_display"]
-                )
-            doc.updated_at = doc.metadata_changed_at = self.now
+            # metadata_changed_at: OAI-PMH harvesters re-fetch what an import changed,
+            # whichever of the document's fields, relations, provenance or texts that was.
+            doc.metadata_changed_at = self.now
             self.updated_docs.append(doc)
-        update_objects(Document, self.updated_docs, sorted(fields))
+        _update_stored(Document, self.updated_docs)
         return [(row, row.existing_pk) for row in rows]
 
     def _m2m(self, rows: list[_Row], documents: dict[int, int], created_numbers: set[int]) -> None:
@@ -982,9 +981,7 @@ class _DocumentWriter:
                 replaced.append(pk)
                 for value in row.m2m[name]:
                     links.append((pk, maps_id(self.maps, model, value)))
-            old = [pk for pk in replaced if pk not in self._created_pks()]
-            for start in range(0, len(old), BATCH):
-                through.objects.filter(**{f"{source}__in": old[start : start + BATCH]}).delete()
+            delete_in(through, source, [pk for pk in replaced if pk not in self._created_pks()])
             insert_rows(through, [source, target], links)
 
     def _created_pks(self) -> set[int]:
@@ -1003,11 +1000,8 @@ class _DocumentWriter:
         if not wanted:
             return
         stored = [pk for pk in wanted if pk not in self._created_pks()]
-        existing = {}
-        for start in range(0, len(stored), BATCH):
-            chunk = stored[start : start + BATCH]
-            existing.update(Provenance.objects.in_bulk(chunk, field_name="document_id"))
-        new, changed, fields = [], [], set()
+        existing = dict(select_in(Provenance, ["document_id", "id"], "document_id", stored))
+        new, changed = [], []
         for pk, values in wanted.items():
             values = {
                 (f"{k}_id" if k in PROVENANCE_FK else k): (
@@ -1016,16 +1010,11 @@ class _DocumentWriter:
                 for k, v in values.items()
             }
             if pk in existing:
-                obj = existing[pk]
-                for k, v in values.items():
-                    setattr(obj, k, v)
-                fields.update(values)
-                changed.append(obj)
+                changed.append(Stored(pk=existing[pk], **values))
             elif any(values.values()):
                 new.append(Provenance(document_id=pk, **values))
         insert_objects(Provenance, new)
-        if changed:
-            update_objects(Provenance, changed, sorted(fields))
+        _update_stored(Provenance, changed)
         _bulk_history(Provenance, new, user=self.user, reason=self.reason, update=False)
         _bulk_history(Provenance, changed, user=self.user, reason=self.reason, update=True)
 
@@ -1040,28 +1029,31 @@ class _DocumentWriter:
                     ]
             if not wanted:
                 continue
-            existing = {}
             stored = sorted({doc for doc, _lang in wanted} - self._created_pks())
-            for obj in model.objects.filter(document__in=stored).order_by("-pk"):
-                existing[(obj.document_id, obj.language_id)] = obj
+            existing = {}  # (document, language) → the first such text's id
+            for pk, doc, lang in sorted(
+                select_in(model, ["id", "document_id", "language_id"], "document_id", stored),
+                reverse=True,
+            ):
+                existing[(doc, lang)] = pk
             new, changed = [], []
             for (doc, lang), value in wanted.items():
-                obj = existing.get((doc, lang)) or model(
-                    document_id=doc, language_id=lang, created_at=self.now
+                pk = existing.get((doc, lang))
+                obj = (
+                    Stored(pk=pk, document_id=doc, language_id=lang)
+                    if pk
+                    else model(document_id=doc, language_id=lang, created_at=self.now)
                 )
                 obj.body = value[0]
-                obj.updated_at = self.now
                 if kind == "translation":
                     obj.credit_line = value[2]
-                (changed if obj.pk else new).append(obj)
+                (changed if pk else new).append(obj)
             insert_objects(model, new)
-            fields = ["body", "updated_at"] + (["credit_line"] if kind == "translation" else [])
-            if changed:
-                update_objects(model, changed, fields)
+            _update_stored(model, changed)
             if kind == "translation":
                 through = Translation.translators.through
                 objs = new + changed
-                through.objects.filter(translation__in=[o.pk for o in changed]).delete()
+                delete_in(through, "translation_id", [o.pk for o in changed])
                 insert_rows(
                     through,
                     ["translation_id", "translator_id"],
@@ -1104,7 +1096,19 @@ class _DocumentWriter:
         return errors
 
 
-def _set_date(document: Document, parsed) -> None:
+def _update_stored(model, objs: list[Stored]) -> None:
+    """Write each object's fields (besides its key and place in the file), grouped by
+    which fields those are."""
+    groups: dict[tuple[str, ...], list[Stored]] = defaultdict(list)
+    for obj in objs:
+        groups[
+            tuple(sorted(k for k in vars(obj) if k not in ("pk", "document_id", "language_id")))
+        ].append(obj)
+    for fields, group in groups.items():
+        update_objects(model, group, fields)
+
+
+def _set_date(document, parsed) -> None:
     """The derived date fields, from the date parsed while checking (as apply_date())."""
     if parsed is None:
         document.apply_date()
@@ -1134,7 +1138,8 @@ def _free_slug(title: str, taken: set[str]) -> str:
 
 def _bulk_history(model, objs: list, *, user, reason: str, update: bool) -> None:
     """History rows for bulk-written objects, as simple-history would write on save():
-    a copy of each object with user, reason and type, plus its many-to-many links."""
+    a copy of each object's row with user, reason and type, plus its many-to-many links,
+    each copied by the database (INSERT … SELECT) rather than sent from Python again."""
     if not objs:
         return
     historical = model.history.model
@@ -1145,16 +1150,36 @@ def _bulk_history(model, objs: list, *, user, reason: str, update: bool) -> None
         "history_type": "~" if update else "+",
         "history_user_id": getattr(user, "pk", None),
     }
-    columns = [f.attname for f in historical._meta.concrete_fields if f.attname != "history_id"]
-    rows = [
-        tuple(special[c] if c in special else getattr(obj, c, None) for c in columns)
-        for obj in objs
-    ]
-    insert_rows(historical, columns, rows, prepare=True)
-    # The links each new history row had, copied in one statement per relation; this
-    # call's rows are the ones with its timestamp.
     quote = connection.ops.quote_name
+    postgres = connection.vendor == "postgresql"
+    base = {f.attname: f.column for f in model._meta.concrete_fields}
+    targets, selected, params = [], [], []
+    for column in historical._meta.concrete_fields:
+        if column.attname == "history_id":
+            continue
+        targets.append(quote(column.column))
+        if column.attname in special:
+            cast = f"::{column.db_type(connection)}" if postgres else ""
+            selected.append(f"%s{cast}")
+            params.append(column.get_db_prep_save(special[column.attname], connection))
+        else:
+            selected.append(f"b.{quote(base[column.attname])}")
+    pk = quote(model._meta.pk.column)
+    sql = (
+        f"INSERT INTO {quote(historical._meta.db_table)} ({', '.join(targets)}) "
+        f"SELECT {', '.join(selected)} FROM {quote(model._meta.db_table)} b "
+    )
+    pks = [obj.pk for obj in objs]
     with connection.cursor() as cursor:
+        if postgres:
+            cursor.execute(sql + f"WHERE b.{pk} = ANY(%s)", [*params, pks])
+        else:
+            for start in range(0, len(pks), MAX_PARAMS):
+                chunk = pks[start : start + MAX_PARAMS]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(sql + f"WHERE b.{pk} IN ({marks})", [*params, *chunk])
+        # The links each new history row had, copied in one statement per relation; this
+        # call's rows are the ones with its timestamp.
         for m2m in getattr(historical, "_history_m2m_fields", []):
             through = getattr(model, m2m.name).through._meta.db_table
             history_through = _m2m_history_model(historical, m2m)._meta.db_table
