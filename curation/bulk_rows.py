@@ -84,8 +84,9 @@ def _stamp(model: type[models.Model], objs: Sequence[models.Model], *, add: bool
     return [f.attname for f in fields]
 
 
-def insert_objects(model: type[models.Model], objs: Sequence[models.Model]) -> None:
-    """Insert unsaved instances and set their primary keys (no save(), no signals)."""
+def insert_objects(model: type[models.Model], objs: Sequence) -> None:
+    """Insert unsaved instances or `new_row`s and set their primary keys (no save(), no
+    signals)."""
     pk = model._meta.pk.attname
     _stamp(model, objs, add=True)
     columns = [f.attname for f in model._meta.concrete_fields if f.attname != pk]
@@ -94,6 +95,34 @@ def insert_objects(model: type[models.Model], objs: Sequence[models.Model]) -> N
         objs, insert_rows(model, columns, rows, returning=[pk], prepare=True), strict=True
     ):
         setattr(obj, pk, new_pk)
+        if not isinstance(obj, models.Model):
+            obj.pk = new_pk
+
+
+def new_row(model: type[models.Model], **values) -> "Stored":
+    """A row to insert with `insert_objects`: each field's default, then `values`.
+
+    What a model instance would hold, without Model.__init__ (its signals and a
+    descriptor per field cost more than the insert at import sizes).
+    """
+    try:
+        fixed, computed = _defaults[model]
+    except KeyError:
+        fixed, computed = {}, []
+        for field in model._meta.concrete_fields:
+            if field.has_default() and callable(field.default):
+                computed.append(field)
+            else:
+                fixed[field.attname] = field.get_default()
+        _defaults[model] = fixed, computed
+    row = Stored(**fixed, pk=None)
+    for field in computed:
+        setattr(row, field.attname, field.get_default())
+    row.__dict__.update(values)
+    return row
+
+
+_defaults: dict[type, tuple[dict, list]] = {}
 
 
 def insert_rows(

@@ -56,6 +56,7 @@ from curation.bulk_rows import (
     delete_in,
     insert_objects,
     insert_rows,
+    new_row,
     select_in,
     update_objects,
 )
@@ -936,7 +937,7 @@ class _DocumentWriter:
         taken_slugs = self._taken_slugs
         objs = []
         for row in rows:
-            doc = Document(**self._values(row))
+            doc = new_row(Document, **self._values(row))
             if row.record_id is None:
                 doc.record_id, next_id = next_id, next_id + 1
             else:
@@ -1012,7 +1013,7 @@ class _DocumentWriter:
             if pk in existing:
                 changed.append(Stored(pk=existing[pk], **values))
             elif any(values.values()):
-                new.append(Provenance(document_id=pk, **values))
+                new.append(new_row(Provenance, document_id=pk, **values))
         insert_objects(Provenance, new)
         _update_stored(Provenance, changed)
         _bulk_history(Provenance, new, user=self.user, reason=self.reason, update=False)
@@ -1042,7 +1043,7 @@ class _DocumentWriter:
                 obj = (
                     Stored(pk=pk, document_id=doc, language_id=lang)
                     if pk
-                    else model(document_id=doc, language_id=lang, created_at=self.now)
+                    else new_row(model, document_id=doc, language_id=lang, created_at=self.now)
                 )
                 obj.body = value[0]
                 if kind == "translation":
@@ -1110,9 +1111,8 @@ def _update_stored(model, objs: list[Stored]) -> None:
 
 def _set_date(document, parsed) -> None:
     """The derived date fields, from the date parsed while checking (as apply_date())."""
-    if parsed is None:
-        document.apply_date()
-        return
+    if parsed is None:  # the file has no date column: undated
+        parsed = parse_historical_date(document.date_entered)
     document.date_entered = parsed.entered
     document.date_edtf = parsed.edtf
     document.date_earliest = parsed.earliest
