@@ -67,7 +67,7 @@ PLACE_SEPARATOR = ">"
 IMPORT_PERMISSION = "curation.import_records"
 PUBLISH_PERMISSION = "curation.publish_document"
 BATCH = 1000
-DATE_MEMO = 50_000  # distinct date values remembered per import
+DATE_MEMO = 4_096  # distinct dates remembered per import (about 300 bytes each)
 
 # Called with rows done, rows in all and errors found so far.
 Progress = Callable[[int, int, int], None]
