@@ -168,7 +168,7 @@ class RowError:
         return f"row {self.row}{column}: {self.message}"
 
 
-@dataclass
+@dataclass(slots=True)  # one per row of the file is kept: no __dict__ each
 class RowOutcome:
     row: int
     kind: str  # "new", "update", "skip" (unchanged) or "error"
