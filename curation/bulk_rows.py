@@ -8,6 +8,7 @@ Values are prepared by each field's `get_db_prep_save` where a conversion matter
 """
 
 from collections.abc import Callable, Iterable, Sequence
+from types import SimpleNamespace
 
 from django.db import connection, models
 
@@ -83,8 +84,9 @@ def _stamp(model: type[models.Model], objs: Sequence[models.Model], *, add: bool
     return [f.attname for f in fields]
 
 
-def insert_objects(model: type[models.Model], objs: Sequence[models.Model]) -> None:
-    """Insert unsaved instances and set their primary keys (no save(), no signals)."""
+def insert_objects(model: type[models.Model], objs: Sequence) -> None:
+    """Insert unsaved instances or `new_row`s and set their primary keys (no save(), no
+    signals)."""
     pk = model._meta.pk.attname
     _stamp(model, objs, add=True)
     columns = [f.attname for f in model._meta.concrete_fields if f.attname != pk]
@@ -93,6 +95,34 @@ def insert_objects(model: type[models.Model], objs: Sequence[models.Model]) -> N
         objs, insert_rows(model, columns, rows, returning=[pk], prepare=True), strict=True
     ):
         setattr(obj, pk, new_pk)
+        if not isinstance(obj, models.Model):
+            obj.pk = new_pk
+
+
+def new_row(model: type[models.Model], **values) -> "Stored":
+    """A row to insert with `insert_objects`: each field's default, then `values`.
+
+    What a model instance would hold, without Model.__init__ (its signals and a
+    descriptor per field cost more than the insert at import sizes).
+    """
+    try:
+        fixed, computed = _defaults[model]
+    except KeyError:
+        fixed, computed = {}, []
+        for field in model._meta.concrete_fields:
+            if field.has_default() and callable(field.default):
+                computed.append(field)
+            else:
+                fixed[field.attname] = field.get_default()
+        _defaults[model] = fixed, computed
+    row = Stored(**fixed, pk=None)
+    for field in computed:
+        setattr(row, field.attname, field.get_default())
+    row.__dict__.update(values)
+    return row
+
+
+_defaults: dict[type, tuple[dict, list]] = {}
 
 
 def insert_rows(
@@ -197,3 +227,59 @@ def update_objects(model: type[models.Model], objs: Sequence[models.Model], fiel
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def select_in(
+    model: type[models.Model], columns: Sequence[str], key: str, values: Sequence[int]
+) -> list[tuple]:
+    """`columns` (attnames, of plain types) of the rows whose `key` is one of `values`.
+
+    For the import's reads of what it compares with: the ORM prepares each of a
+    thousand ids of an `__in` lookup one by one, costing more than the query.
+    """
+    if not values:
+        return []
+    opts = model._meta
+    quote = connection.ops.quote_name
+    by_attname = {f.attname: f.column for f in opts.concrete_fields}
+    column_sql = ", ".join(quote(by_attname[c]) for c in columns)
+    table = quote(opts.db_table)
+    found: list[tuple] = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT {column_sql} FROM {table} WHERE {quote(by_attname[key])} = ANY(%s)",
+                [list(values)],
+            )
+            return [tuple(r) for r in cursor.fetchall()]
+        for start in range(0, len(values), MAX_PARAMS):
+            chunk = list(values[start : start + MAX_PARAMS])
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT {column_sql} FROM {table} WHERE {quote(by_attname[key])} IN ({marks})",
+                chunk,
+            )
+            found.extend(tuple(r) for r in cursor.fetchall())
+    return found
+
+
+def delete_in(model: type[models.Model], key: str, values: Sequence[int]) -> None:
+    """Delete the rows whose `key` (an attname) is one of `values` (plain rows with no
+    signals or cascades: relation links)."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    column = quote(model._meta.get_field(key).column)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            if values:
+                cursor.execute(f"DELETE FROM {table} WHERE {column} = ANY(%s)", [list(values)])
+            return
+        for start in range(0, len(values), MAX_PARAMS):
+            chunk = list(values[start : start + MAX_PARAMS])
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
+
+
+class Stored(SimpleNamespace):
+    """A stored row to update: its primary key and the fields to write, without loading
+    the rest (`update_objects` writes only those; history copies the row in the database)."""

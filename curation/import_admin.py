@@ -25,6 +25,8 @@ from curation.import_jobs import (
     ImportJobStateError,
     background_rows,
     import_job_confirm,
+    import_job_interrupted,
+    import_job_retry,
     import_job_start,
 )
 from curation.imports import IMPORT_PERMISSION
@@ -137,9 +139,13 @@ class DeskImportExportMixin(ImportExportMixin):
         if not self.has_import_permission(request):
             raise PermissionDenied
         job = get_object_or_404(ImportJob, pk=job_id, user=request.user)
+        import_job_interrupted(job)
         if request.method == "POST":
             try:
-                import_job_confirm(job=job, user=request.user)
+                if job.state == ImportJob.State.INTERRUPTED:
+                    import_job_retry(job=job, user=request.user)
+                else:
+                    import_job_confirm(job=job, user=request.user)
             except ImportJobStateError as error:
                 messages.error(request, str(error))
             return redirect(request.path)

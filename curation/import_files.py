@@ -38,9 +38,9 @@ class ImportFileRefused(ValueError):
 class ImportFile:
     """Rows read from a file, with what was detected about it.
 
-    Rows are held in `dataset` (XLSX, JSON, and what the admin previews), or, for a CSV
-    opened with `open_import_file`, read again from `source` each time `rows()` is
-    called, so a 100,000-row file is never in memory whole.
+    Rows are held in `dataset` (what the admin previews), or, for a file opened with
+    `open_import_file`, read again from `source` each time `rows()` is called, so a
+    100,000-row file is never in memory whole.
     """
 
     dataset: Dataset | None
@@ -68,7 +68,15 @@ class ImportFile:
             yield from self.dataset
             return
         with self.source() as raw:
-            yield from _csv_records(raw, self.delimiter, len(self.streamed_headers))
+            if self.format == "xlsx":
+                records = _xlsx_rows(raw)
+                next(records, None)  # the header
+                yield from records
+            elif self.format == "json":
+                for record in _json_records(raw):
+                    yield [_json_cell(record.get(h)) for h in self.streamed_headers]
+            else:
+                yield from _csv_records(raw, self.delimiter, len(self.streamed_headers))
 
     @property
     def first_row(self) -> int:
@@ -119,13 +127,14 @@ def read_import_file(*, data: bytes, name: str, file_format: str | None = None) 
 
 def open_import_file(*, source: Callable[[], BinaryIO], size: int, name: str) -> ImportFile:
     """Like `read_import_file`, for a file `source()` opens (a path, default storage):
-    a CSV is checked row by row here and read again row by row by the import, never held
-    whole; XLSX and JSON are read into memory."""
+    the file is checked row by row here and read again row by row by the import, never
+    held whole."""
     file_format = format_of(name)
     _check_size(size)
-    if file_format != "csv":
-        with source() as handle:
-            return read_import_file(data=handle.read(), name=name)
+    if file_format == "json":
+        return _open_json(source, name)
+    if file_format == "xlsx":
+        return _open_xlsx(source, size, name)
     with source() as raw:
         had_bom = raw.read(3) == b"\xef\xbb\xbf"
         raw.seek(0)
@@ -250,47 +259,83 @@ def _lines(text: str):
 
 
 def _read_xlsx(data: bytes, name: str) -> ImportFile:
-    _check_zip(data)
+    _check_zip(io.BytesIO(data), len(data))
+    rows = _xlsx_rows(io.BytesIO(data))
+    dataset = Dataset(headers=next(rows, []))
+    for cells in rows:
+        dataset.append(cells)
+        if dataset.height > max_rows():
+            break
+    return ImportFile(dataset, name, "xlsx")
+
+
+def _open_xlsx(source: Callable[[], BinaryIO], size: int, name: str) -> ImportFile:
+    """An XLSX file checked and counted row by row, read again by `ImportFile.rows()`."""
+    with source() as handle:
+        _check_zip(handle, size)
+    height = 0
+    with source() as handle:
+        rows = _xlsx_rows(handle)
+        headers = next(rows, [])
+        for _cells in rows:
+            height += 1
+            if height > max_rows():
+                raise ImportFileRefused(
+                    _("The file has more than %(limit)s rows. Split it into smaller files.")
+                    % {"limit": max_rows()}
+                )
+        rows.close()
+    if not headers:
+        raise ImportFileRefused(_("The file has no header row naming its columns."))
+    return ImportFile(
+        None, name, "xlsx", source=source, streamed_headers=headers, streamed_height=height
+    )
+
+
+def _xlsx_rows(handle: BinaryIO) -> Iterator[list[str]]:
+    """The first sheet's header (trailing blank cells dropped), then its non-blank rows'
+    cells as text, padded to the header's width. openpyxl's read-only mode parses the
+    sheet as it goes (its table of distinct texts is the one part held in memory)."""
     import openpyxl
     from defusedxml import DefusedXmlException
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = book.active
-        rows = sheet.iter_rows(values_only=True)
-        headers = [str(h).strip() if h is not None else "" for h in next(rows, ())]
-        while headers and not headers[-1]:
-            headers.pop()
-        dataset = Dataset(headers=headers)
-        for row in rows:
-            cells = [_cell_text(c) for c in row[: len(headers)]]
-            if not any(cells):
-                continue
-            dataset.append(cells + [""] * (len(headers) - len(cells)))
-            if dataset.height > max_rows():
-                break
-        book.close()
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        try:
+            rows = book.active.iter_rows(values_only=True)
+            headers = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+            while headers and not headers[-1]:
+                headers.pop()
+            yield headers
+            width = len(headers)
+            for row in rows:
+                cells = [_cell_text(c) for c in row[:width]]
+                if any(cells):
+                    yield cells + [""] * (width - len(cells))
+        finally:
+            book.close()
     except DefusedXmlException as error:
         raise ImportFileRefused(
             _("The XLSX file contains XML entities or a DTD, which are refused as unsafe.")
         ) from error
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        if isinstance(error, ImportFileRefused):
+            raise
         raise ImportFileRefused(
             _("The XLSX file cannot be read (%(error)s).") % {"error": type(error).__name__}
         ) from error
-    return ImportFile(dataset, name, "xlsx")
 
 
-def _check_zip(data: bytes) -> None:
+def _check_zip(handle: BinaryIO, size: int) -> None:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(handle)
         entries = archive.infolist()
     except zipfile.BadZipFile as error:
         raise ImportFileRefused(_("The file is not an XLSX workbook.")) from error
     total = sum(e.file_size for e in entries)
     if len(entries) > XLSX_MAX_ENTRIES or total > 10 * max_bytes():
         raise ImportFileRefused(_("The XLSX file unpacks to too much data to import safely."))
-    if total > XLSX_MAX_RATIO * max(len(data), 1) and total > 10 * 2**20:
+    if total > XLSX_MAX_RATIO * max(size, 1) and total > 10 * 2**20:
         raise ImportFileRefused(_("The XLSX file is compressed suspiciously well (a ZIP bomb?)."))
     # Spreadsheets never declare a DTD; one that does is an entity-expansion attempt. A DTD
     # precedes the root element, so the start of each part tells (openpyxl's own parsers,
@@ -332,6 +377,53 @@ def _read_json(data: bytes, name: str) -> ImportFile:
     for record in records[: max_rows() + 1]:
         dataset.append([_json_cell(record.get(h)) for h in headers])
     return ImportFile(dataset, name, "json")
+
+
+def _open_json(source: Callable[[], BinaryIO], name: str) -> ImportFile:
+    """A JSON list checked and counted record by record (its columns are every key any
+    record has), read again by `ImportFile.rows()`."""
+    headers: dict[str, None] = {}
+    height = 0
+    with source() as handle:
+        for record in _json_records(handle):
+            headers.update(dict.fromkeys(record))
+            height += 1
+            if height > max_rows():
+                raise ImportFileRefused(
+                    _("The file has more than %(limit)s rows. Split it into smaller files.")
+                    % {"limit": max_rows()}
+                )
+    if not headers:
+        raise ImportFileRefused(_("The file has no header row naming its columns."))
+    return ImportFile(
+        None, name, "json", source=source, streamed_headers=list(headers), streamed_height=height
+    )
+
+
+def _json_records(handle: BinaryIO) -> Iterator[dict]:
+    """The objects of a top-level JSON list, parsed one at a time (ijson)."""
+    import ijson
+
+    start = 3 if handle.read(3) == b"\xef\xbb\xbf" else 0
+    handle.seek(start)
+    if not handle.read(4096).lstrip().startswith(b"["):
+        raise ImportFileRefused(_("The JSON file must be a list of objects, one per record."))
+    handle.seek(start)
+    try:
+        for record in ijson.items(handle, "item", use_float=True):
+            if not isinstance(record, dict):
+                raise ImportFileRefused(
+                    _("The JSON file must be a list of objects, one per record.")
+                )
+            yield record
+    except ijson.JSONError as error:
+        raise ImportFileRefused(
+            _("The JSON file cannot be read: %(error)s") % {"error": error}
+        ) from error
+    except UnicodeDecodeError as error:
+        raise ImportFileRefused(
+            _("The file is not UTF-8 text. Save it as JSON in UTF-8.")
+        ) from error
 
 
 def _json_cell(value) -> str:

@@ -5,15 +5,25 @@ report waits for the archivist, then, once confirmed, the write (one transaction
 failed or interrupted job writes nothing). While checking, the job row holds the rows
 done and the errors so far, for the admin's progress page; the write pass cannot
 publish progress, since it is invisible to other connections until it commits.
+
+A worker killed mid-job (out of memory, a deploy, a lost machine) leaves its job
+marked checking or writing. `import_jobs_find_interrupted` tells: a check publishes
+progress every batch, so one silent for minutes has lost its worker; a write holds a
+lock until it commits or rolls back (its job row's on PostgreSQL, the database's write
+lock on SQLite), so a job marked writing whose lock is free has lost its worker. Such a
+job is marked interrupted, with the database as it was, and can be run again.
 """
 
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
-from django.tasks import task
+from django.db import DatabaseError, OperationalError, connection, transaction
+from django.tasks import TaskResultStatus, task
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks_db.models import DBTaskResult
 
 from curation.import_files import ImportFileRefused, open_import_file
 from curation.imports import ImportOptions, ImportReport, documents_import
@@ -22,6 +32,10 @@ from curation.models import ImportJob
 # What a job keeps of its report: enough to decide, not the whole of a 100k-row file.
 REPORTED_ERRORS = 500
 REPORTED_UPDATES = 200
+# A check that published no progress for this long has lost its worker.
+CHECK_SILENCE = timedelta(minutes=5)
+# Between marking a job writing and taking its lock; never judged within it.
+WRITE_START_GRACE = timedelta(minutes=1)
 
 
 class ImportJobStateError(ValueError):
@@ -50,6 +64,87 @@ def import_job_confirm(*, job: ImportJob, user) -> None:
     transaction.on_commit(lambda: run_import_job.enqueue(job.pk))
 
 
+def import_job_retry(*, job: ImportJob, user) -> None:
+    """Queue an interrupted job again: its write if it had been confirmed, else its check."""
+    if job.state != ImportJob.State.INTERRUPTED or job.user_id != user.pk:
+        raise ImportJobStateError(_("This import cannot be run again now."))
+    if not default_storage.exists(job.stored_file):
+        raise ImportJobStateError(_("The uploaded file is gone: upload it again."))
+    job.state = ImportJob.State.CONFIRMED if job.fingerprint else ImportJob.State.QUEUED
+    job.save(update_fields=["state", "updated_at"])
+    transaction.on_commit(lambda: run_import_job.enqueue(job.pk))
+
+
+class WorkerLost(RuntimeError):
+    """Recorded on the task result of a job whose worker stopped mid-run."""
+
+
+def import_jobs_find_interrupted() -> list[int]:
+    """Mark every job whose worker stopped mid-run as interrupted; return their ids."""
+    candidates = ImportJob.objects.filter(
+        state__in=[ImportJob.State.CHECKING, ImportJob.State.WRITING]
+    ).only("pk", "state", "updated_at")
+    return [job.pk for job in candidates if import_job_interrupted(job)]
+
+
+def import_job_interrupted(job: ImportJob) -> bool:
+    """Whether `job` lost its worker mid-run; if so it is now marked interrupted."""
+    now = timezone.now()
+    if job.state == ImportJob.State.CHECKING and job.updated_at < now - CHECK_SILENCE:
+        lost = bool(
+            ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.CHECKING).update(
+                state=ImportJob.State.INTERRUPTED, updated_at=now
+            )
+        )
+    elif job.state == ImportJob.State.WRITING and job.updated_at < now - WRITE_START_GRACE:
+        lost = _mark_if_unlocked(job.pk)
+    else:
+        return False
+    if lost:
+        _fail_lost_task(job.pk)
+        job.state = ImportJob.State.INTERRUPTED
+    return lost
+
+
+def _mark_if_unlocked(job_id: int) -> bool:
+    """Mark a writing job interrupted if no transaction holds its lock (see above)."""
+    if connection.in_atomic_block:  # a savepoint takes no lock: nothing to learn here
+        return False
+    sqlite = connection.vendor == "sqlite"
+    try:
+        if sqlite:  # fail at once if a writer holds the lock, rather than wait for it
+            connection.ensure_connection()
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA busy_timeout = 0")
+        with transaction.atomic():
+            job = (
+                ImportJob.objects.select_for_update(nowait=True)
+                .filter(pk=job_id, state=ImportJob.State.WRITING)
+                .first()
+            )
+            if job is None:
+                return False
+            job.state = ImportJob.State.INTERRUPTED
+            job.save(update_fields=["state", "updated_at"])
+            return True
+    except (OperationalError, DatabaseError):  # locked: the writer is alive
+        return False
+    finally:
+        if sqlite:
+            timeout = connection.settings_dict.get("OPTIONS", {}).get("timeout", 5)
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+
+
+def _fail_lost_task(job_id: int) -> None:
+    """The lost worker's task result says running forever; record it as failed."""
+    for result in DBTaskResult.objects.filter(
+        task_path=run_import_job.module_path, status=TaskResultStatus.RUNNING
+    ):
+        if result.args_kwargs.get("args") == [job_id]:
+            result.set_failed(WorkerLost(_("The worker stopped while running this import.")))
+
+
 @task
 def run_import_job(job_id: int) -> str:
     """The task: check or write a big spreadsheet import."""
@@ -62,9 +157,6 @@ def import_job_run(job_id: int) -> str:
     writing = job.state == ImportJob.State.CONFIRMED
     if job.state not in (ImportJob.State.QUEUED, ImportJob.State.CONFIRMED):
         return job.state
-    job.state = ImportJob.State.WRITING if writing else ImportJob.State.CHECKING
-    job.rows_done = job.errors_so_far = 0
-    job.save(update_fields=["state", "rows_done", "errors_so_far", "updated_at"])
     try:
         file = open_import_file(
             source=lambda: default_storage.open(job.stored_file, "rb"),
@@ -74,16 +166,29 @@ def import_job_run(job_id: int) -> str:
     except (OSError, ImportFileRefused) as error:
         job.report = {"refused": str(error)}
         return _finish(job, ImportJob.State.REFUSED)
-    report = documents_import(
-        file=file,
-        user=job.user,
-        options=ImportOptions(
-            create_missing=job.create_missing,
-            dry_run=not writing,
-            expected=job.fingerprint if writing else "",
-        ),
-        progress=_ProgressRecorder(job.pk),
+    # Marked just before the write's transaction begins (WRITE_START_GRACE covers the gap).
+    job.state = ImportJob.State.WRITING if writing else ImportJob.State.CHECKING
+    job.rows_done = job.errors_so_far = 0
+    job.save(update_fields=["state", "rows_done", "errors_so_far", "updated_at"])
+    options = ImportOptions(
+        create_missing=job.create_missing,
+        dry_run=not writing,
+        expected=job.fingerprint if writing else "",
     )
+    if not writing:
+        report = documents_import(
+            file=file, user=job.user, options=options, progress=_ProgressRecorder(job.pk)
+        )
+        return _record(job, report, writing=False)
+    # The write and the job's new state commit together; the lock on the job row, held
+    # until then, tells a live write from a lost one.
+    with transaction.atomic():
+        ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now())
+        report = documents_import(file=file, user=job.user, options=options)
+        return _record(job, report, writing=True)
+
+
+def _record(job: ImportJob, report: ImportReport, *, writing: bool) -> str:
     job.report = report_json(report)
     job.rows_total = job.rows_done = report.total
     job.errors_so_far = len(report.errors)
@@ -99,7 +204,8 @@ def _finish(job: ImportJob, state: str) -> str:
     job.state = state
     job.save()
     if state in (ImportJob.State.DONE, ImportJob.State.REFUSED):
-        default_storage.delete(job.stored_file)
+        stored = job.stored_file
+        transaction.on_commit(lambda: default_storage.delete(stored))
     return state
 
 

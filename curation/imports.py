@@ -1,16 +1,17 @@
-"""Importing documents from spreadsheets: every row checked, then all written or none.
+"""Importing documents from spreadsheets: every row checked, all written or none.
 
-`documents_import` is the one entry point for the admin, the shell command and (later)
-a background task. It runs in two passes:
+`documents_import` is the one entry point for the admin, the shell command and the
+background task. A batch of rows at a time, it
 
-1. **Plan**: read every row, match its relations by natural key (collection slug, place
+1. **checks**: reads every row, match its relations by natural key (collection slug, place
    path, names, ISO 639 codes) against maps loaded once, parse the date as the admin
    does, and compare with the record already stored under that record ID. Each row is
    created, updated (with its field differences), unchanged, or in error; all rows are
    checked, not only the first failure.
-2. **Write** (not on a dry run, and only when no row is in error): one transaction,
-   set-based (bulk inserts and updates, history rows written in bulk with the user and
-   the file name as reason), then one search reindex of the touched documents after
+2. **writes** (not on a dry run): set-based (bulk inserts and updates, history rows
+   written in bulk with the user and the file name as reason), inside the one
+   transaction of the whole import, which rolls back if any row of the file fails, so
+   the file is read once. One search reindex of the touched documents follows the
    commit. A value that matches no authority is created (and listed) or reported as an
    error, as the importer chose; it is never dropped.
 """
@@ -18,6 +19,7 @@ a background task. It runs in two passes:
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import partial
 
 from django.conf import settings
@@ -33,6 +35,7 @@ from archive.models import (
     Agent,
     Classification,
     Collection,
+    DeclassifyingAuthority,
     Document,
     DocumentType,
     Funder,
@@ -48,7 +51,16 @@ from archive.models import (
 )
 from archive.richtext import sanitize_html
 from archive.search.index import reindex_documents, reindex_documents_later, updates_paused
-from curation.bulk_rows import insert_objects, insert_rows, update_objects
+from curation.bulk_rows import (
+    MAX_PARAMS,
+    Stored,
+    delete_in,
+    insert_objects,
+    insert_rows,
+    new_row,
+    select_in,
+    update_objects,
+)
 from curation.import_files import ImportFile
 
 SEPARATOR = "|"
@@ -56,6 +68,7 @@ PLACE_SEPARATOR = ">"
 IMPORT_PERMISSION = "curation.import_records"
 PUBLISH_PERMISSION = "curation.publish_document"
 BATCH = 1000
+DATE_MEMO = 4_096  # distinct dates remembered per import (about 300 bytes each)
 
 # Called with rows done, rows in all and errors found so far.
 Progress = Callable[[int, int, int], None]
@@ -84,6 +97,7 @@ DOCUMENT_RELATIONS: dict[str, Relation] = {
     "collections": Relation(Collection, "slug", many=True, creatable=False),
     "funders": Relation(Funder, many=True),
     "repository": Relation(Repository),
+    "declassified_by": Relation(DeclassifyingAuthority),
     "transcript_language": Relation(Language, "code", creatable=False),
     "translation_language": Relation(Language, "code", creatable=False),
     "translators": Relation(Translator, many=True),
@@ -94,7 +108,19 @@ PROVENANCE_TEXT = [
     "published_source",
     "translation_source",
     "acquisition_note",
+    "declassification_case",
+    "declassification_program",
     "declassification_note",
+]
+# The provenance's authorities, and its one date (ISO 8601: a release date is exact).
+PROVENANCE_FK = {"repository": Repository, "declassified_by": DeclassifyingAuthority}
+PROVENANCE_DATE = "declassified_on"
+PROVENANCE_COLUMNS = [
+    "repository",
+    *PROVENANCE_TEXT[:4],
+    "declassified_by",
+    PROVENANCE_DATE,
+    *PROVENANCE_TEXT[4:],
 ]
 DOCUMENT_FK = ["document_type", "classification", "rights_statement"]
 DOCUMENT_M2M = [
@@ -114,8 +140,7 @@ DOCUMENT_COLUMNS = [
     "status",
     *DOCUMENT_FK,
     *DOCUMENT_M2M,
-    "repository",
-    *PROVENANCE_TEXT,
+    *PROVENANCE_COLUMNS,
     "transcript_language",
     "transcript",
     "translation_language",
@@ -144,7 +169,7 @@ class RowError:
         return f"row {self.row}{column}: {self.message}"
 
 
-@dataclass
+@dataclass(slots=True)  # one per row of the file is kept: no __dict__ each
 class RowOutcome:
     row: int
     kind: str  # "new", "update", "skip" (unchanged) or "error"
@@ -196,10 +221,7 @@ class ImportReport:
 
 
 class ImportAborted(Exception):
-    """Raised inside the write transaction to roll it back with errors to report."""
-
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
+    """Raised inside the write transaction to roll it back (the report says why)."""
 
 
 def documents_import(
@@ -212,8 +234,37 @@ def documents_import(
     """Check every row of `file`; unless a dry run or any row fails, write them all."""
     progress = progress or (lambda done, total, errors: None)
     plan = _DocumentPlan(file=file, user=user, options=options, progress=progress)
-    plan.check()
     report = plan.report
+    if options.dry_run:
+        plan.check()
+        _check_expected(report, options)
+        return report
+    try:
+        # One pass checks and writes each batch in one transaction: the first error stops
+        # the writing (the rest is still checked, for the report) and rolls it all back.
+        # The index pause ends before the commit, so the one reindex below runs after it.
+        with transaction.atomic(), updates_paused():
+            writer = _DocumentWriter(plan)
+            plan.check(write=writer.write)
+            _check_expected(report, options)
+            if report.errors:
+                raise ImportAborted
+            writer.write_deferred()
+            # Relations and dates written in bulk send no signals the listings hear.
+            refresh_listings(report.document_ids)
+    except ImportAborted:
+        return report
+    except IntegrityError as error:  # e.g. a record created meanwhile with the same number
+        report.errors.append(
+            RowError(1, "", _("The database refused the import: %(error)s") % {"error": error})
+        )
+        return report
+    report.written = True
+    transaction.on_commit(partial(_reindex, list(report.document_ids)))
+    return report
+
+
+def _check_expected(report: ImportReport, options: ImportOptions) -> None:
     if options.expected and report.fingerprint() != options.expected and not report.errors:
         report.errors.append(
             RowError(
@@ -226,27 +277,6 @@ def documents_import(
                 % {"then": options.expected, "now": report.fingerprint()},
             )
         )
-    if report.errors or options.dry_run:
-        return report
-    try:
-        # The pause ends before the commit, so the one reindex below runs after it.
-        with transaction.atomic(), updates_paused():
-            writer = _DocumentWriter(plan)
-            for chunk in plan.chunks():
-                writer.write(chunk)
-            # Relations and dates written in bulk send no signals the listings hear.
-            refresh_listings(report.document_ids)
-    except ImportAborted as aborted:
-        report.errors.extend(aborted.errors)
-        return report
-    except IntegrityError as error:  # e.g. a record created meanwhile with the same number
-        report.errors.append(
-            RowError(1, "", _("The database refused the import: %(error)s") % {"error": error})
-        )
-        return report
-    report.written = True
-    transaction.on_commit(partial(_reindex, list(report.document_ids)))
-    return report
 
 
 def _reindex(document_ids: list[int]) -> None:
@@ -256,6 +286,13 @@ def _reindex(document_ids: list[int]) -> None:
         reindex_documents(document_ids)
     else:
         reindex_documents_later.enqueue(document_ids)
+
+
+PROVENANCE_LENGTHS = {
+    name: Provenance._meta.get_field(name).max_length
+    for name in PROVENANCE_TEXT
+    if Provenance._meta.get_field(name).max_length
+}
 
 
 # --- Authorities: matched by natural key, created only when the importer chose so ----------
@@ -272,7 +309,11 @@ class AuthorityMaps:
         self._maps: dict[type, dict[str, int]] = {}
         self.labels: dict[type, dict[int, str]] = defaultdict(dict)
         self.pending: dict[type, dict[str, str]] = defaultdict(dict)  # model → key → name
+        self.created: dict[type, dict[str, str]] = defaultdict(dict)  # created by this import
         self.ambiguous_places: set[str] = set()
+        # Cell value → id, for values already found: a file names the same few hundred
+        # authorities again and again.
+        self._found: dict[tuple[type, str], int] = {}
 
     def _load(self, relation: Relation) -> dict[str, int]:
         model = relation.model
@@ -325,11 +366,16 @@ class AuthorityMaps:
 
     def resolve(self, relation: Relation, value: str) -> int | str | None:
         """The id of `value`, or its normalized key if it must be created, or None if unknown."""
+        cached = self._found.get((relation.model, value))
+        if cached is not None:
+            return cached
+        raw = value
         if relation.model is Place:
             value = f" {PLACE_SEPARATOR} ".join(p.strip() for p in value.split(PLACE_SEPARATOR))
         key = _norm(value)
         found = self._load(relation).get(key)
         if found is not None:
+            self._found[(relation.model, raw)] = found
             return found
         if key in self.pending[relation.model]:
             return key
@@ -351,7 +397,21 @@ class AuthorityMaps:
     def label(self, model: type, value: int | str) -> str:
         if isinstance(value, str):
             return self.pending[model].get(value, value)
+        if model not in self._maps:  # a column left empty names a stored authority
+            self._load(Relation(model))
         return self.labels[model].get(value, str(value))
+
+    def new_names(self) -> dict[str, list[str]]:
+        """The authorities this import creates (or would create), by model's plural name."""
+        found: dict[type, dict[str, str]] = defaultdict(dict)
+        for names in (self.created, self.pending):
+            for model, by_key in names.items():
+                found[model].update(by_key)
+        return {
+            str(model._meta.verbose_name_plural): sorted(by_key.values())
+            for model, by_key in found.items()
+            if by_key
+        }
 
     def create_pending(self, *, user, reason: str) -> None:
         """Create every pending authority (few, so saved one by one, with history)."""
@@ -369,6 +429,8 @@ class AuthorityMaps:
                 obj._change_reason = reason
                 obj.save()
                 self._maps[model][key] = obj.pk
+                self.labels[model][obj.pk] = name
+                self.created[model][key] = name
         self.pending.clear()
 
     def id_of(self, model: type, value: int | str) -> int:
@@ -399,6 +461,7 @@ class _DocumentPlan:
         self.options = options
         self.progress = progress
         self.maps = AuthorityMaps()
+        self._dates: dict[str, object] = {}
         self.max_given_id = 0  # record IDs the file leaves blank are given after it
         self.is_editor = bool(user and user.has_perm(PUBLISH_PERMISSION))
         headers = [h.strip().lower() for h in file.headers]
@@ -414,7 +477,8 @@ class _DocumentPlan:
 
     # Reading each row --------------------------------------------------------------------
 
-    def check(self) -> None:
+    def check(self, write: Callable[[list["_Row"]], None] | None = None) -> None:
+        """Check every row, a batch at a time; hand each checked batch to `write`."""
         report = self.report
         if "title" not in self.headers and "record_id" not in self.headers:
             report.errors.append(
@@ -440,17 +504,17 @@ class _DocumentPlan:
             report.rows.append(row.outcome)
             if len(chunk) == BATCH:
                 self._compare(chunk)
+                if write:
+                    write(chunk)
                 chunk = []
                 self.progress(index + 1, total, len(report.errors))
         self._compare(chunk)
+        if write and chunk:
+            write(chunk)
         report.created = sum(o.kind == "new" for o in report.rows)
         report.updated = sum(o.kind == "update" for o in report.rows)
         report.unchanged = sum(o.kind == "skip" for o in report.rows)
-        report.new_authorities = {
-            str(model._meta.verbose_name_plural): sorted(names.values())
-            for model, names in self.maps.pending.items()
-            if names
-        }
+        report.new_authorities = self.maps.new_names()
         self.progress(total, total, len(report.errors))
 
     def _row_of(self, index: int, values, seen_ids: dict[int, int]) -> _Row:
@@ -472,12 +536,15 @@ class _DocumentPlan:
             self.max_given_id = max(self.max_given_id, row.record_id)
         return row
 
-    def chunks(self):
-        """The checked rows again, a batch at a time, for writing (the file is read anew;
-        its outcomes replace the check's, now with the authorities created)."""
+    def rows_without_id(self):
+        """The rows the file gives no record ID, read again a batch at a time (their IDs
+        come after the file's highest, known only once every row was read)."""
         seen_ids: dict[int, int] = {}
         chunk: list[_Row] = []
+        position = self.headers.index("record_id")
         for index, values in enumerate(self.file.rows()):
+            if position < len(values) and str(values[position] or "").strip():
+                continue
             row = self._row_of(index, values, seen_ids)
             chunk.append(row)
             if len(chunk) == BATCH:
@@ -521,11 +588,12 @@ class _DocumentPlan:
         elif len(cells.get("title", "")) > 500:
             self._error(row, "title", _("The title is longer than 500 characters."))
         if "date" in cells:
-            try:
-                row.date = parse_historical_date(cells["date"])
-                row.document["date_entered"] = row.date.entered
-            except ValidationError as error:
-                self._error(row, "date", " ".join(error.messages))
+            parsed = self._date(cells["date"])
+            if isinstance(parsed, str):
+                self._error(row, "date", parsed)
+            else:
+                row.date = parsed
+                row.document["date_entered"] = parsed.entered
         if cells.get("status"):
             status = cells["status"].lower()
             if status not in Document.Status.values or status == Document.Status.WITHDRAWN:
@@ -545,17 +613,54 @@ class _DocumentPlan:
         for name in DOCUMENT_M2M:
             if name in cells:
                 row.m2m[name] = self._many(row, name, cells[name])
-        if "repository" in cells:
-            row.provenance["repository"] = self._one(row, "repository", cells["repository"])
+        for name in PROVENANCE_FK:
+            if name in cells:
+                row.provenance[name] = self._one(row, name, cells[name])
         for name in PROVENANCE_TEXT:
             if name in cells:
                 row.provenance[name] = cells[name]
+                limit = PROVENANCE_LENGTHS.get(name)
+                if limit and len(cells[name]) > limit:
+                    self._error(
+                        row,
+                        name,
+                        _("This is longer than %(limit)s characters.") % {"limit": limit},
+                    )
+        if PROVENANCE_DATE in cells:
+            row.provenance[PROVENANCE_DATE] = self._exact_date(row, cells[PROVENANCE_DATE])
         row.transcript = self._text(row, cells, "transcript")
         row.translation = self._text(row, cells, "translation")
         if row.translation is not None:
             translators = self._many(row, "translators", cells.get("translators", ""))
             row.translation += (frozenset(translators), cells.get("credit_line", ""))
         return row
+
+    def _date(self, value: str):
+        """The parsed date, or why it is refused; a file repeats its dates, so each
+        distinct value is parsed once."""
+        try:
+            return self._dates[value]
+        except KeyError:
+            try:
+                parsed = parse_historical_date(value)
+            except ValidationError as error:
+                parsed = " ".join(error.messages)
+            if len(self._dates) < DATE_MEMO:
+                self._dates[value] = parsed
+            return parsed
+
+    def _exact_date(self, row: _Row, value: str) -> date | None:
+        if not value:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self._error(
+                row,
+                PROVENANCE_DATE,
+                _("“%(value)s” is not a date written YYYY-MM-DD.") % {"value": value},
+            )
+            return None
 
     def _text(self, row: _Row, cells: dict[str, str], name: str) -> tuple | None:
         body, language = cells.get(name, ""), cells.get(f"{name}_language", "")
@@ -688,12 +793,12 @@ class _DocumentPlan:
                 )
         old_provenance = stored.provenance.get(pk, {})
         for name, value in row.provenance.items():
-            old = old_provenance.get(name, None if name == "repository" else "")
+            old = old_provenance.get(name, "" if name in PROVENANCE_TEXT else None)
             if old != value:
-                if name == "repository":
-                    old = label(Repository, old) if old else ""
-                    value = label(Repository, value) if value else ""
-                diff[name] = (old or "", value or "")
+                if name in PROVENANCE_FK:
+                    old = label(PROVENANCE_FK[name], old) if old else ""
+                    value = label(PROVENANCE_FK[name], value) if value else ""
+                diff[name] = (str(old or ""), str(value or ""))
         for kind, wanted in (("transcript", row.transcript), ("translation", row.translation)):
             if wanted is None:
                 continue
@@ -711,42 +816,46 @@ class _StoredRelations:
         for name in DOCUMENT_M2M:
             if name not in columns:
                 continue
-            through = getattr(Document, name).through
             source, target = _through_columns(name)
             links: dict[int, set] = defaultdict(set)
-            for start in range(0, len(pks), BATCH):
-                chunk = pks[start : start + BATCH]
-                for doc, other in through.objects.filter(**{f"{source}__in": chunk}).values_list(
-                    source, target
-                ):
-                    links[doc].add(other)
+            for doc, other in select_in(
+                getattr(Document, name).through, [source, target], source, pks
+            ):
+                links[doc].add(other)
             self.m2m[name] = {k: frozenset(v) for k, v in links.items()}
         self.provenance: dict[int, dict] = {}
+        names = [*PROVENANCE_FK, PROVENANCE_DATE, *PROVENANCE_TEXT]
+        attnames = [f"{name}_id" for name in PROVENANCE_FK] + names[len(PROVENANCE_FK) :]
+        for doc, *values in select_in(Provenance, ["document_id", *attnames], "document_id", pks):
+            stored = dict(zip(names, values, strict=True))
+            if isinstance(stored[PROVENANCE_DATE], str):  # SQLite returns the text
+                stored[PROVENANCE_DATE] = date.fromisoformat(stored[PROVENANCE_DATE])
+            self.provenance[doc] = stored
         self.texts: dict[str, dict[tuple, tuple]] = {"transcript": {}, "translation": {}}
+        for doc, lang, body in select_in(
+            Transcript, ["document_id", "language_id", "body"], "document_id", pks
+        ):
+            self.texts["transcript"][(doc, lang)] = (body,)
+        translations = sorted(
+            select_in(
+                Translation,
+                ["id", "document_id", "language_id", "body", "credit_line"],
+                "document_id",
+                pks,
+            )
+        )
         translators: dict[int, set] = defaultdict(set)
-        for start in range(0, len(pks), BATCH):
-            chunk = pks[start : start + BATCH]
-            for values in Provenance.objects.filter(document__in=chunk).values(
-                "document", "repository", *PROVENANCE_TEXT
-            ):
-                self.provenance[values.pop("document")] = values
-            for doc, lang, body in Transcript.objects.filter(document__in=chunk).values_list(
-                "document", "language", "body"
-            ):
-                self.texts["transcript"][(doc, lang)] = (body,)
-            through = Translation.translators.through
-            for tr, tt in through.objects.filter(translation__document__in=chunk).values_list(
-                "translation", "translator"
-            ):
-                translators[tr].add(tt)
-            for pk, doc, lang, body, credit in (
-                Translation.objects.filter(document__in=chunk)
-                .order_by("pk")
-                .values_list("pk", "document", "language", "body", "credit_line")
-            ):
-                self.texts["translation"].setdefault(
-                    (doc, lang), (body, frozenset(translators[pk]), credit)
-                )
+        for tr, tt in select_in(
+            Translation.translators.through,
+            ["translation_id", "translator_id"],
+            "translation_id",
+            [t[0] for t in translations],
+        ):
+            translators[tr].add(tt)
+        for pk, doc, lang, body, credit in translations:
+            self.texts["translation"].setdefault(
+                (doc, lang), (body, frozenset(translators[pk]), credit)
+            )
 
 
 def _through_columns(name: str) -> tuple[str, str]:
@@ -765,16 +874,37 @@ class _DocumentWriter:
         self.user = plan.user
         self.reason = _("Imported from %(file)s") % {"file": plan.file.name}
         self.now = timezone.now()
-        self.done = 0
         self._taken_slugs: set[str] | None = None
-        self.maps.create_pending(user=self.user, reason=self.reason)
+        # New rows without a record ID wait for the file's highest ID (write_deferred).
+        self.defer_unnumbered = "record_id" in plan.headers
+        self.deferred = 0
 
     def write(self, chunk: list[_Row]) -> None:
-        """Write one batch of checked rows (inside the import's transaction)."""
+        """Write one checked batch (inside the import's transaction), unless a row so far
+        failed: then the transaction rolls back and writing more is wasted."""
+        if self.plan.report.errors:
+            return
+        rows = [r for r in chunk if r.outcome.kind in ("new", "update")]
+        if self.defer_unnumbered:
+            waiting = [r for r in rows if r.outcome.kind == "new" and r.record_id is None]
+            self.deferred += len(waiting)
+            rows = [r for r in rows if not (r.outcome.kind == "new" and r.record_id is None)]
+        self._write_rows(rows)
+
+    def write_deferred(self) -> None:
+        """Write the new rows without a record ID, numbered after the file's highest."""
+        if not self.deferred:
+            return
+        for chunk in self.plan.rows_without_id():
+            self._write_rows([r for r in chunk if r.outcome.kind == "new"])
+        if self.plan.report.errors:
+            raise ImportAborted
+
+    def _write_rows(self, rows: list[_Row]) -> None:
         plan = self.plan
+        self.maps.create_pending(user=self.user, reason=self.reason)
         self.created_docs, self.updated_docs = [], []
         self.__dict__.pop("_created_pk_set", None)
-        rows = [r for r in chunk if r.outcome.kind in ("new", "update")]
         created = self._documents([r for r in rows if r.outcome.kind == "new"])
         updated = self._updates([r for r in rows if r.outcome.kind == "update"])
         documents = {r.number: pk for r, pk in created + updated}
@@ -782,10 +912,8 @@ class _DocumentWriter:
         self._provenance(rows, documents)
         self._texts(rows, documents)
         self._history(created, updated)
-        self._publish(rows, documents)
+        plan.report.errors.extend(self._publish(rows, documents))
         plan.report.document_ids.extend(documents.values())
-        self.done += len(chunk)
-        plan.progress(self.done, plan.report.total, 0)
 
     def _values(self, row: _Row) -> dict:
         values = {}
@@ -810,7 +938,7 @@ class _DocumentWriter:
         taken_slugs = self._taken_slugs
         objs = []
         for row in rows:
-            doc = Document(**self._values(row))
+            doc = new_row(Document, **self._values(row))
             if row.record_id is None:
                 doc.record_id, next_id = next_id, next_id + 1
             else:
@@ -829,24 +957,15 @@ class _DocumentWriter:
         self.updated_docs = []
         if not rows:
             return []
-        docs = Document.objects.in_bulk([r.existing_pk for r in rows])
-        # metadata_changed_at: OAI-PMH harvesters re-fetch what an import changed, whichever
-        # of the document's fields, relations, provenance or texts that was.
-        fields: set[str] = {"updated_at", "metadata_changed_at"}
         for row in rows:
-            doc = docs[row.existing_pk]
-            values = self._values(row)
-            for name, value in values.items():
-                setattr(doc, name, value)
-            fields.update(values)
-            if "date_entered" in values:
+            doc = Stored(pk=row.existing_pk, **self._values(row))
+            if row.date is not None:
                 _set_date(doc, row.date)
-                fields.update(
-                    ["date_edtf", "date_earliest", "date_latest", "date_precision", "date_display"]
-                )
-            doc.updated_at = doc.metadata_changed_at = self.now
+            # metadata_changed_at: OAI-PMH harvesters re-fetch what an import changed,
+            # whichever of the document's fields, relations, provenance or texts that was.
+            doc.metadata_changed_at = self.now
             self.updated_docs.append(doc)
-        update_objects(Document, self.updated_docs, sorted(fields))
+        _update_stored(Document, self.updated_docs)
         return [(row, row.existing_pk) for row in rows]
 
     def _m2m(self, rows: list[_Row], documents: dict[int, int], created_numbers: set[int]) -> None:
@@ -864,9 +983,7 @@ class _DocumentWriter:
                 replaced.append(pk)
                 for value in row.m2m[name]:
                     links.append((pk, maps_id(self.maps, model, value)))
-            old = [pk for pk in replaced if pk not in self._created_pks()]
-            for start in range(0, len(old), BATCH):
-                through.objects.filter(**{f"{source}__in": old[start : start + BATCH]}).delete()
+            delete_in(through, source, [pk for pk in replaced if pk not in self._created_pks()])
             insert_rows(through, [source, target], links)
 
     def _created_pks(self) -> set[int]:
@@ -885,29 +1002,21 @@ class _DocumentWriter:
         if not wanted:
             return
         stored = [pk for pk in wanted if pk not in self._created_pks()]
-        existing = {}
-        for start in range(0, len(stored), BATCH):
-            chunk = stored[start : start + BATCH]
-            existing.update(Provenance.objects.in_bulk(chunk, field_name="document_id"))
-        new, changed, fields = [], [], set()
+        existing = dict(select_in(Provenance, ["document_id", "id"], "document_id", stored))
+        new, changed = [], []
         for pk, values in wanted.items():
             values = {
-                ("repository_id" if k == "repository" else k): (
-                    maps_id(self.maps, Repository, v) if k == "repository" and v is not None else v
+                (f"{k}_id" if k in PROVENANCE_FK else k): (
+                    maps_id(self.maps, PROVENANCE_FK[k], v) if k in PROVENANCE_FK else v
                 )
                 for k, v in values.items()
             }
             if pk in existing:
-                obj = existing[pk]
-                for k, v in values.items():
-                    setattr(obj, k, v)
-                fields.update(values)
-                changed.append(obj)
+                changed.append(Stored(pk=existing[pk], **values))
             elif any(values.values()):
-                new.append(Provenance(document_id=pk, **values))
+                new.append(new_row(Provenance, document_id=pk, **values))
         insert_objects(Provenance, new)
-        if changed:
-            update_objects(Provenance, changed, sorted(fields))
+        _update_stored(Provenance, changed)
         _bulk_history(Provenance, new, user=self.user, reason=self.reason, update=False)
         _bulk_history(Provenance, changed, user=self.user, reason=self.reason, update=True)
 
@@ -922,28 +1031,31 @@ class _DocumentWriter:
                     ]
             if not wanted:
                 continue
-            existing = {}
             stored = sorted({doc for doc, _lang in wanted} - self._created_pks())
-            for obj in model.objects.filter(document__in=stored).order_by("-pk"):
-                existing[(obj.document_id, obj.language_id)] = obj
+            existing = {}  # (document, language) → the first such text's id
+            for pk, doc, lang in sorted(
+                select_in(model, ["id", "document_id", "language_id"], "document_id", stored),
+                reverse=True,
+            ):
+                existing[(doc, lang)] = pk
             new, changed = [], []
             for (doc, lang), value in wanted.items():
-                obj = existing.get((doc, lang)) or model(
-                    document_id=doc, language_id=lang, created_at=self.now
+                pk = existing.get((doc, lang))
+                obj = (
+                    Stored(pk=pk, document_id=doc, language_id=lang)
+                    if pk
+                    else new_row(model, document_id=doc, language_id=lang, created_at=self.now)
                 )
                 obj.body = value[0]
-                obj.updated_at = self.now
                 if kind == "translation":
                     obj.credit_line = value[2]
-                (changed if obj.pk else new).append(obj)
+                (changed if pk else new).append(obj)
             insert_objects(model, new)
-            fields = ["body", "updated_at"] + (["credit_line"] if kind == "translation" else [])
-            if changed:
-                update_objects(model, changed, fields)
+            _update_stored(model, changed)
             if kind == "translation":
                 through = Translation.translators.through
                 objs = new + changed
-                through.objects.filter(translation__in=[o.pk for o in changed]).delete()
+                delete_in(through, "translation_id", [o.pk for o in changed])
                 insert_rows(
                     through,
                     ["translation_id", "translator_id"],
@@ -966,7 +1078,7 @@ class _DocumentWriter:
         )
         _bulk_history(Document, self.updated_docs, user=self.user, reason=self.reason, update=True)
 
-    def _publish(self, rows: list[_Row], documents: dict[int, int]) -> None:
+    def _publish(self, rows: list[_Row], documents: dict[int, int]) -> list[RowError]:
         """Status changes go through the editors' services, with their checks."""
         from curation import services
 
@@ -983,15 +1095,25 @@ class _DocumentWriter:
                     services.document_unpublish(document=document, editor=self.user)
             except (services.TransitionError, services.PublishCheckFailed) as error:
                 errors.append(RowError(row.number, "status", str(error)))
-        if errors:
-            raise ImportAborted(errors)
+        return errors
 
 
-def _set_date(document: Document, parsed) -> None:
+def _update_stored(model, objs: list[Stored]) -> None:
+    """Write each object's fields (besides its key and place in the file), grouped by
+    which fields those are."""
+    groups: dict[tuple[str, ...], list[Stored]] = defaultdict(list)
+    for obj in objs:
+        groups[
+            tuple(sorted(k for k in vars(obj) if k not in ("pk", "document_id", "language_id")))
+        ].append(obj)
+    for fields, group in groups.items():
+        update_objects(model, group, fields)
+
+
+def _set_date(document, parsed) -> None:
     """The derived date fields, from the date parsed while checking (as apply_date())."""
-    if parsed is None:
-        document.apply_date()
-        return
+    if parsed is None:  # the file has no date column: undated
+        parsed = parse_historical_date(document.date_entered)
     document.date_entered = parsed.entered
     document.date_edtf = parsed.edtf
     document.date_earliest = parsed.earliest
@@ -1017,7 +1139,8 @@ def _free_slug(title: str, taken: set[str]) -> str:
 
 def _bulk_history(model, objs: list, *, user, reason: str, update: bool) -> None:
     """History rows for bulk-written objects, as simple-history would write on save():
-    a copy of each object with user, reason and type, plus its many-to-many links."""
+    a copy of each object's row with user, reason and type, plus its many-to-many links,
+    each copied by the database (INSERT … SELECT) rather than sent from Python again."""
     if not objs:
         return
     historical = model.history.model
@@ -1028,16 +1151,36 @@ def _bulk_history(model, objs: list, *, user, reason: str, update: bool) -> None
         "history_type": "~" if update else "+",
         "history_user_id": getattr(user, "pk", None),
     }
-    columns = [f.attname for f in historical._meta.concrete_fields if f.attname != "history_id"]
-    rows = [
-        tuple(special[c] if c in special else getattr(obj, c, None) for c in columns)
-        for obj in objs
-    ]
-    insert_rows(historical, columns, rows, prepare=True)
-    # The links each new history row had, copied in one statement per relation; this
-    # call's rows are the ones with its timestamp.
     quote = connection.ops.quote_name
+    postgres = connection.vendor == "postgresql"
+    base = {f.attname: f.column for f in model._meta.concrete_fields}
+    targets, selected, params = [], [], []
+    for column in historical._meta.concrete_fields:
+        if column.attname == "history_id":
+            continue
+        targets.append(quote(column.column))
+        if column.attname in special:
+            cast = f"::{column.db_type(connection)}" if postgres else ""
+            selected.append(f"%s{cast}")
+            params.append(column.get_db_prep_save(special[column.attname], connection))
+        else:
+            selected.append(f"b.{quote(base[column.attname])}")
+    pk = quote(model._meta.pk.column)
+    sql = (
+        f"INSERT INTO {quote(historical._meta.db_table)} ({', '.join(targets)}) "
+        f"SELECT {', '.join(selected)} FROM {quote(model._meta.db_table)} b "
+    )
+    pks = [obj.pk for obj in objs]
     with connection.cursor() as cursor:
+        if postgres:
+            cursor.execute(sql + f"WHERE b.{pk} = ANY(%s)", [*params, pks])
+        else:
+            for start in range(0, len(pks), MAX_PARAMS):
+                chunk = pks[start : start + MAX_PARAMS]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(sql + f"WHERE b.{pk} IN ({marks})", [*params, *chunk])
+        # The links each new history row had, copied in one statement per relation; this
+        # call's rows are the ones with its timestamp.
         for m2m in getattr(historical, "_history_m2m_fields", []):
             through = getattr(model, m2m.name).through._meta.db_table
             history_through = _m2m_history_model(historical, m2m)._meta.db_table

@@ -249,6 +249,7 @@ class ImportJob(models.Model):
         WRITING = "writing", _("Importing (all rows or none)")
         DONE = "done", _("Imported")
         REFUSED = "refused", _("Nothing imported")
+        INTERRUPTED = "interrupted", _("Interrupted: nothing imported")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.CASCADE
@@ -256,7 +257,7 @@ class ImportJob(models.Model):
     file_name = models.CharField(_("file"), max_length=255)
     stored_file = models.CharField(max_length=255)  # path in default storage
     create_missing = models.BooleanField(default=False)
-    state = models.CharField(_("state"), max_length=10, choices=State, default=State.QUEUED)
+    state = models.CharField(_("state"), max_length=12, choices=State, default=State.QUEUED)
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
     errors_so_far = models.PositiveIntegerField(default=0)
@@ -276,4 +277,9 @@ class ImportJob(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.state in (self.State.CHECKED, self.State.DONE, self.State.REFUSED)
+        return self.state in (
+            self.State.CHECKED,
+            self.State.DONE,
+            self.State.REFUSED,
+            self.State.INTERRUPTED,
+        )

@@ -9,19 +9,27 @@ run of each when it starts.
 from datetime import timedelta
 
 from django import tasks
+from django.core.management import call_command
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
+from curation.import_jobs import import_jobs_find_interrupted
 from curation.services import documents_publish_scheduled
 
 # How often scheduled publication looks for documents whose time has come.
 PUBLISH_INTERVAL = timedelta(minutes=1)
+# How often the queue is tidied, and how long finished task results are kept: a day for
+# the successful (the periodic tasks alone leave 1,440 a day), two weeks for failures,
+# which someone may want to read.
+TIDY_INTERVAL = timedelta(hours=1)
+KEEP_SUCCESSFUL_DAYS = 1
+KEEP_FAILED_DAYS = 14
 
 
 def periodic_tasks() -> list:
-    return [publish_scheduled_documents]
+    return [publish_scheduled_documents, tidy_task_queue]
 
 
 def schedule_next(task, *, after: timedelta) -> None:
@@ -60,3 +68,22 @@ def publish_scheduled_documents() -> dict[str, list[int]]:
         "published": [d.record_id for d in run.published],
         "refused": [d.record_id for d in run.refused],
     }
+
+
+@tasks.task
+def tidy_task_queue() -> dict[str, list[int]]:
+    """Mark imports whose worker was lost as interrupted, delete old finished task
+    results (django-tasks-db's own prune command), then queue the next run."""
+    try:
+        interrupted = import_jobs_find_interrupted()
+        if isinstance(tidy_task_queue.get_backend(), DatabaseBackend):
+            call_command(
+                "prune_db_task_results",
+                queue_name="*",
+                min_age_days=KEEP_SUCCESSFUL_DAYS,
+                failed_min_age_days=KEEP_FAILED_DAYS,
+                verbosity=0,
+            )
+    finally:
+        schedule_next(tidy_task_queue, after=TIDY_INTERVAL)
+    return {"interrupted_imports": interrupted}

@@ -214,7 +214,11 @@ def _place_path(place: Place, parents: dict[int, Place]) -> str:
 def documents_dataset(queryset) -> Dataset:
     """Documents in the import columns, so an export re-imports unchanged."""
     queryset = queryset.select_related(
-        "document_type", "classification", "rights_statement", "provenance__repository"
+        "document_type",
+        "classification",
+        "rights_statement",
+        "provenance__repository",
+        "provenance__declassified_by",
     ).prefetch_related(
         "original_languages",
         "creators",
@@ -254,6 +258,12 @@ def documents_dataset(queryset) -> Dataset:
             "collections": _names(document.collections.all(), "slug"),
             "funders": _names(document.funders.all()),
             "repository": str(provenance.repository or "") if provenance else "",
+            "declassified_by": str(provenance.declassified_by or "") if provenance else "",
+            "declassified_on": (
+                provenance.declassified_on.isoformat()
+                if provenance and provenance.declassified_on
+                else ""
+            ),
             **{
                 name: getattr(provenance, name, "") if provenance else ""
                 for name in PROVENANCE_TEXT

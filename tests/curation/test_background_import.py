@@ -1,19 +1,34 @@
 """A document file above DOSSIER_IMPORT_BACKGROUND_ROWS is checked and imported by the
 task worker; the admin shows its progress, its report, and the confirm button."""
 
+import os
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.tasks import TaskResultStatus
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from archive.models import Document, Topic
-from curation.import_jobs import _ProgressRecorder
+from curation.import_jobs import (
+    _ProgressRecorder,
+    import_job_interrupted,
+    import_jobs_find_interrupted,
+)
 from curation.models import ImportJob
 from tests import factories
 from tests.curation.conftest import client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+ROOT = Path(__file__).resolve().parents[2]
 
 IMPORT_URL = reverse("admin:archive_document_import")
 GOOD = (
@@ -153,3 +168,106 @@ def test_only_the_importer_sees_the_job(archivist, editor):
 
     assert client_for(editor).get(job_url(job)).status_code == 404
     assert client_for(archivist).get(job_url(job)).status_code == 200
+
+
+def worker_process(tmp_path) -> subprocess.Popen:
+    """`manage.py db_worker` in a process of its own, on the test database."""
+    from django.conf import settings
+    from django.db import connection
+
+    database = connection.settings_dict
+    if connection.vendor == "sqlite":
+        url = f"sqlite:///{database['NAME']}"
+    else:
+        url = (
+            f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@{database['HOST']}:"
+            f"{database['PORT']}/{database['NAME']}"
+        )
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "DOSSIER_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "DOSSIER_IMPORT_BACKGROUND_ROWS": "2",
+        "DOSSIER_REINDEX_INLINE_LIMIT": "1000000",
+    }
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--no-reload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def test_a_worker_killed_mid_write_leaves_nothing_and_the_job_can_run_again(
+    task_worker, archivist, tmp_path, monkeypatch
+):
+    from curation import import_jobs
+
+    # The allowance between marking a job writing and its transaction taking the lock,
+    # a minute in production, shortened so the test need not wait for it.
+    monkeypatch.setattr(import_jobs, "WRITE_START_GRACE", timedelta(seconds=1))
+    rows = "".join(f"{900000 + n},Cable {n},1960,{'A long summary. ' * 20}\n" for n in range(8000))
+    client = client_for(archivist)
+    upload(client, "record_id,title,date,summary\n" + rows)
+    job = ImportJob.objects.get()
+    task_worker()  # the check, in this process
+    client.post(job_url(job))  # confirmed: the write waits for a worker
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.CONFIRMED
+
+    worker = worker_process(tmp_path)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and worker.poll() is None:
+            job.refresh_from_db()
+            if job.state == ImportJob.State.WRITING and (
+                timezone.now() - job.updated_at > timedelta(seconds=1.5)
+            ):
+                break
+            time.sleep(0.05)
+        assert job.state == ImportJob.State.WRITING, "the worker never wrote, or finished"
+        # Past the allowance, a live write is told from a lost one by its lock.
+        assert not import_job_interrupted(job)
+        assert worker.poll() is None, "the write finished before it could be killed"
+    finally:
+        worker.kill()
+        worker.wait()
+
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.WRITING  # what the killed worker left
+    assert Document.objects.count() == 0 and not Document.history.exists()
+    page = client.get(job_url(job)).content.decode()
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.INTERRUPTED
+    assert "Nothing was imported: the database is as it was." in page
+    assert '<meta http-equiv="refresh"' not in page
+    lost = DBTaskResult.objects.get(status=TaskResultStatus.FAILED)
+    assert lost.exception_class_path == "curation.import_jobs.WorkerLost"
+
+    client.post(job_url(job))  # "Run it again"
+    task_worker()
+
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE
+    assert Document.objects.count() == 8000
+
+
+def test_a_check_silent_for_minutes_is_interrupted_and_checked_again(task_worker, archivist):
+    factories.AgentFactory(name="Zhou Enlai")
+    client = client_for(archivist)
+    upload(client, GOOD)
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportJob.State.CHECKING, updated_at=timezone.now() - timedelta(minutes=1)
+    )
+    assert import_jobs_find_interrupted() == []  # still within its silence allowance
+
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(minutes=6))
+    assert import_jobs_find_interrupted() == [job.pk]
+
+    client.post(job_url(job))
+    task_worker()
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.CHECKED

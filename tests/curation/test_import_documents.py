@@ -190,7 +190,7 @@ def test_archivists_cannot_publish_by_import_but_editors_can(archivist, editor):
     assert document.transcripts.get().body == "<p>正文</p>"
 
 
-def test_xml_bomb_xlsx_is_refused():
+def test_xml_bomb_xlsx_is_refused(tmp_path):
     bomb = (
         '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
         '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
@@ -209,6 +209,8 @@ def test_xml_bomb_xlsx_is_refused():
 
     with pytest.raises(ImportFileRefused, match="refused as unsafe"):
         read_import_file(data=out.getvalue(), name="bomb.xlsx")
+    with pytest.raises(ImportFileRefused, match="refused as unsafe"):
+        streamed(out.getvalue(), tmp_path, name="bomb.xlsx")
 
 
 def test_oversized_files_and_too_many_rows_are_refused(settings):
@@ -305,6 +307,59 @@ def test_a_streamed_csv_reads_as_the_whole_file_does(tmp_path):
     assert list(file.rows()) == list(file.rows())  # read again from the start
 
 
+def test_a_streamed_xlsx_reads_as_the_whole_file_does_and_refuses_what_it_refuses(
+    tmp_path, settings, authorities, archivist
+):
+    book = openpyxl.Workbook()
+    book.active.append(["record_id", "title", "date", "creators", None])
+    book.active.append([12, "XLSX doc", "1951", "Zhou Enlai"])
+    book.active.append([None, None, None, None])
+    book.active.append([13, "'=1+1", 1952.0, "Mao Zedong | Zhou Enlai"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    whole = read_import_file(data=buffer.getvalue(), name="docs.xlsx")
+    file = streamed(buffer.getvalue(), tmp_path, name="docs.xlsx")
+
+    assert file.dataset is None  # not held in memory
+    assert (file.height, file.headers) == (2, ["record_id", "title", "date", "creators"])
+    assert list(file.rows()) == [list(row) for row in whole.dataset]
+    assert list(file.rows())[1] == ["13", "=1+1", "1952", "Mao Zedong | Zhou Enlai"]
+    report = documents_import(file=file, user=archivist, options=ImportOptions(dry_run=False))
+    assert (report.created, report.errors) == (2, [])
+    assert Document.objects.get(record_id=13).creators.count() == 2
+
+    settings.DOSSIER_IMPORT_MAX_ROWS = 1
+    with pytest.raises(ImportFileRefused, match="more than 1 rows"):
+        streamed(buffer.getvalue(), tmp_path, name="docs.xlsx")
+    with pytest.raises(ImportFileRefused, match="not an XLSX workbook"):
+        streamed(b"record_id,title\n", tmp_path, name="docs.xlsx")
+
+
+def test_a_streamed_json_reads_as_the_whole_file_does_and_refuses_what_it_refuses(tmp_path):
+    records = [
+        {"record_id": 11, "title": "JSON doc", "creators": ["Mao Zedong", "Zhou Enlai"]},
+        {"record_id": 12, "title": "'=1+1", "date": 1951, "summary": None},
+    ]
+    data = "\ufeff" + json.dumps(records, ensure_ascii=False)
+
+    whole = read_import_file(data=data.encode(), name="docs.json")
+    file = streamed(data, tmp_path, name="docs.json")
+
+    assert file.dataset is None  # not held in memory
+    assert (file.height, file.headers) == (2, whole.headers)
+    rows = list(file.rows())
+    assert rows == [list(row) for row in whole.dataset]
+    assert rows[0][2] == "Mao Zedong | Zhou Enlai"
+    for bad, reason in [
+        ('{"record_id": 1}', "a list of objects"),
+        ("[1, 2]", "a list of objects"),
+        ('[{"record_id": 1},', "cannot be read"),
+    ]:
+        with pytest.raises(ImportFileRefused, match=reason):
+            list(streamed(bad, tmp_path, name="docs.json").rows())
+
+
 def test_a_streamed_csv_is_refused_as_the_whole_file_is(tmp_path, settings):
     with pytest.raises(ImportFileRefused, match="not UTF-8"):
         streamed("record_id,title\n1,caf\xe9\n".encode("latin-1"), tmp_path)
@@ -342,3 +397,43 @@ def test_batches_keep_all_or_nothing_and_number_rows_after_the_whole_file(
     assert report.created == 4 and report.written
     assert sorted(Document.objects.values_list("record_id", flat=True)) == [50, 51, 52, 53]
     assert [o.record_id for o in report.rows] == [51, 52, 53, 50]
+
+
+def test_declassification_imports_exports_and_reimports_unchanged(archivist):
+    from curation.resources import documents_dataset
+
+    factories.DeclassifyingAuthorityFactory(name="US Department of State")
+    header = (
+        "record_id,title,declassified_by,declassified_on,declassification_case,"
+        "declassification_program"
+    )
+    text = (
+        f"{header}\n900001,A cable,US Department of State,2019-06-14,F-2019-01234,"
+        "Mandatory Declassification Review\n"
+    )
+
+    report = run(text, archivist)
+
+    assert (report.created, report.errors) == (1, [])
+    provenance = Document.objects.get(record_id=900001).provenance
+    assert provenance.declassified_by.name == "US Department of State"
+    assert provenance.declassified_on.isoformat() == "2019-06-14"
+    assert provenance.declassification_case == "F-2019-01234"
+    assert provenance.declassification_program == "Mandatory Declassification Review"
+    assert provenance.history.get().history_change_reason == "Imported from docs.csv"
+
+    exported = documents_dataset(Document.objects.all())
+    row = dict(zip(exported.headers, exported[0], strict=True))
+    assert (row["declassified_by"], row["declassified_on"], row["declassification_case"]) == (
+        "US Department of State",
+        "2019-06-14",
+        "F-2019-01234",
+    )
+    again = run(exported.export("csv"), archivist)
+    assert (again.created, again.updated, again.unchanged, again.errors) == (0, 0, 1, [])
+
+    changed = run(text.replace("2019-06-14", "2020-01-02"), archivist, dry_run=True)
+    assert changed.rows[0].diff == {"declassified_on": ("2019-06-14", "2020-01-02")}
+
+    bad = run(text.replace("2019-06-14", "June 2019"), archivist)
+    assert [(e.row, e.column) for e in bad.errors] == [(2, "declassified_on")]

@@ -28,6 +28,7 @@ ORDER = [
     "repositories",
     "translators",
     "funders",
+    "declassifying-authorities",
     "collections",
 ]
 

@@ -86,3 +86,32 @@ def test_scheduled_publication_runs_as_a_periodic_task(task_worker, ready_docume
 
     call_command("worker", batch=True, reload=False, startup_delay=False, verbosity=0)
     assert waiting.count() == 1  # a second worker start queues no second run
+
+
+def test_the_periodic_tidy_prunes_old_finished_task_results_and_queues_itself(task_worker):
+    from curation.periodic import tidy_task_queue
+    from curation.tasks import send_mail_later
+
+    for _ in range(5):
+        send_mail_later.enqueue(subject="s", message="m", recipient_list=["a@example.org"])
+    now = timezone.now()
+    ids = list(DBTaskResult.objects.values_list("id", flat=True))
+    fates = [  # (status, finished so long ago), the last still waiting
+        (TaskResultStatus.SUCCESSFUL, datetime.timedelta(days=2)),
+        (TaskResultStatus.SUCCESSFUL, datetime.timedelta(hours=2)),
+        (TaskResultStatus.FAILED, datetime.timedelta(days=3)),
+        (TaskResultStatus.FAILED, datetime.timedelta(days=20)),
+    ]
+    for id_, (status, ago) in zip(ids, fates, strict=False):
+        DBTaskResult.objects.filter(id=id_).update(status=status, finished_at=now - ago)
+
+    tidy_task_queue.call()
+
+    kept = sorted(
+        (str(r.status), r.finished_at is not None)
+        for r in DBTaskResult.objects.filter(task_path="curation.tasks.send_mail_later")
+    )
+    assert kept == [("FAILED", True), ("READY", False), ("SUCCESSFUL", True)]
+    assert DBTaskResult.objects.filter(
+        task_path="curation.periodic.tidy_task_queue", status=TaskResultStatus.READY
+    ).exists()
