@@ -11,7 +11,7 @@ import datetime
 import functools
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import (
     F,
     OuterRef,
@@ -218,13 +218,19 @@ def _terms_sql(vendor: str) -> str:
     return " UNION ALL ".join(parts)
 
 
+def _reading_connection():
+    """Where the page's own SQL reads, as its ORM reads do: a replica when the router
+    names one."""
+    return connections[router.db_for_read(Document)]
+
+
 def _add_terms(record: DocumentRecord) -> None:
     """Places, topics, funders, creators, recipients and original languages in one query.
 
     Six many-to-many prefetches would cost six queries; a UNION of (kind, name, key,
     extra, extra) rows keeps the page within its budget however many of each it has.
     """
-    with connection.cursor() as cursor:
+    with _reading_connection().cursor() as cursor:
         cursor.execute(_terms_sql(connection.vendor), [record.document.pk] * len(_TERMS))
         rows = cursor.fetchall()
     for kind, name, key, first, second in sorted(rows, key=lambda row: (row[0], row[1])):
@@ -272,7 +278,7 @@ def _add_related(record: DocumentRecord) -> None:
     """Related documents, attachments and the documents this one is enclosed in, in one
     query, published ones only, by date."""
     pk = record.document.pk
-    with connection.cursor() as cursor:
+    with _reading_connection().cursor() as cursor:
         cursor.execute(_related_sql(connection.vendor), [pk, pk, pk, PUBLISHED])
         rows = cursor.fetchall()
     for *values, relation in rows:
