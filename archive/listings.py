@@ -20,7 +20,7 @@ from archive.models.listings import Listing, ListingCount, ListingKind
 from archive.pause import Pause
 
 PUBLISHED = Document.Status.PUBLISHED
-# Ids per statement (SQLite allows 32766 bound parameters).
+# Ids per statement: each is bound once per relation, 8 times (SQLite allows 32,766).
 BATCH = 2000
 
 # Per-change listing refreshes are skipped inside `with updates_paused():`.
@@ -41,37 +41,74 @@ def _year(column: str) -> str:
     return f"CAST(strftime('%%Y', {column}) AS integer)"
 
 
-def _listed_sql(where: str) -> str:
+def _listed_sql(ids: list[int] | None = None) -> tuple[str, list]:
     """(document, kind, key, date_earliest, record_id) of every listing published documents
-    should have, for the documents `where` (on `d`) selects."""
+    should have, and its parameters: for the documents `ids`, or for all. Each relation is
+    filtered by its own document index: a filter outside the UNION read every relation of
+    the archive."""
     kind = ListingKind
-    parts = [
-        f"SELECT document_id, {kind.COLLECTION} AS kind, collection_id AS key "
-        f"FROM {_through(Document, 'collections')}",
-        f"SELECT document_id, {kind.TOPIC}, topic_id FROM {_through(Document, 'topics')}",
-        f"SELECT document_id, {kind.FUNDER}, funder_id FROM {_through(Document, 'funders')}",
+    parts = [  # (SELECT … FROM …, the document column, the conditions)
+        (
+            f"SELECT document_id, {kind.COLLECTION} AS kind, collection_id AS key "
+            f"FROM {_through(Document, 'collections')}",
+            "document_id",
+            [],
+        ),
+        (
+            f"SELECT document_id, {kind.TOPIC}, topic_id FROM {_through(Document, 'topics')}",
+            "document_id",
+            [],
+        ),
+        (
+            f"SELECT document_id, {kind.FUNDER}, funder_id FROM {_through(Document, 'funders')}",
+            "document_id",
+            [],
+        ),
         # A place and every place it is inside (its tree path's prefixes), once each.
-        f"SELECT DISTINCT dp.document_id, {kind.PLACE}, a.id "
-        f"FROM {_through(Document, 'places')} dp "
-        f"JOIN {_table(Place)} p ON p.id = dp.place_id "
-        f"JOIN {_table(Place)} a ON p.tree_path LIKE a.tree_path || '%%'",
-        f"SELECT DISTINCT t.document_id, {kind.TRANSLATOR}, at.translator_id "
-        f"FROM {_table(Translation)} t "
-        f"JOIN {_through(Translation, 'approved_translators')} at ON at.translation_id = t.id "
-        "WHERE t.approved_body <> ''",
-        f"SELECT document_id, {kind.REPOSITORY}, repository_id FROM {_table(Provenance)} "
-        "WHERE repository_id IS NOT NULL",
-        f"SELECT document_id, {kind.DECLASSIFIER}, declassified_by_id FROM {_table(Provenance)} "
-        "WHERE declassified_by_id IS NOT NULL",
-        f"SELECT id, {kind.YEAR}, {_year('date_earliest')} FROM {_table(Document)} "
-        "WHERE date_earliest IS NOT NULL",
+        (
+            f"SELECT DISTINCT dp.document_id, {kind.PLACE}, a.id "
+            f"FROM {_through(Document, 'places')} dp "
+            f"JOIN {_table(Place)} p ON p.id = dp.place_id "
+            f"JOIN {_table(Place)} a ON p.tree_path LIKE a.tree_path || '%%'",
+            "dp.document_id",
+            [],
+        ),
+        (
+            f"SELECT DISTINCT t.document_id, {kind.TRANSLATOR}, at.translator_id "
+            f"FROM {_table(Translation)} t "
+            f"JOIN {_through(Translation, 'approved_translators')} at ON at.translation_id = t.id",
+            "t.document_id",
+            ["t.approved_body <> ''"],
+        ),
+        (
+            f"SELECT document_id, {kind.REPOSITORY}, repository_id FROM {_table(Provenance)}",
+            "document_id",
+            ["repository_id IS NOT NULL"],
+        ),
+        (
+            f"SELECT document_id, {kind.DECLASSIFIER}, declassified_by_id "
+            f"FROM {_table(Provenance)}",
+            "document_id",
+            ["declassified_by_id IS NOT NULL"],
+        ),
+        (
+            f"SELECT id, {kind.YEAR}, {_year('date_earliest')} FROM {_table(Document)}",
+            "id",
+            ["date_earliest IS NOT NULL"],
+        ),
     ]
-    union = " UNION ALL ".join(parts)
-    return (
+    selects, params = [], []
+    for select, document, conditions in parts:
+        if ids is not None:
+            conditions = [*conditions, f"{document} IN ({', '.join(['%s'] * len(ids))})"]
+            params.extend(ids)
+        selects.append(select + (" WHERE " + " AND ".join(conditions) if conditions else ""))
+    sql = (
         "SELECT l.document_id, l.kind, l.key, d.date_earliest, d.record_id "
-        f"FROM ({union}) l JOIN {_table(Document)} d ON d.id = l.document_id "
-        f"WHERE d.status = %s AND {where}"
+        f"FROM ({' UNION ALL '.join(selects)}) l JOIN {_table(Document)} d "
+        "ON d.id = l.document_id WHERE d.status = %s"
     )
+    return sql, [*params, PUBLISHED]
 
 
 def refresh_listings(document_ids: Iterable[int]) -> None:
@@ -85,12 +122,17 @@ def refresh_listings(document_ids: Iterable[int]) -> None:
 
 
 def _refresh(ids: list[int]) -> None:
-    marks = ", ".join(["%s"] * len(ids))
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_listed_sql(f"d.id IN ({marks})"), [PUBLISHED, *ids])
-        wanted = {
-            (doc, kind, key): (_date(date), record) for doc, kind, key, date, record in cursor
-        }
+        # Only published documents are listed: drafts (an import's, say) cost one lookup.
+        published = list(
+            Document.objects.filter(pk__in=ids, status=PUBLISHED).values_list("pk", flat=True)
+        )
+        wanted = {}
+        if published:
+            cursor.execute(*_listed_sql(published))
+            wanted = {
+                (doc, kind, key): (_date(date), record) for doc, kind, key, date, record in cursor
+            }
         stored = {
             (row.document_id, row.kind, row.key): row
             for row in Listing.objects.filter(document_id__in=ids)
@@ -151,9 +193,9 @@ def rebuild_listings() -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {_table(Listing)}")
         cursor.execute(f"DELETE FROM {_table(ListingCount)}")
+        listed, params = _listed_sql()
         cursor.execute(
-            f"INSERT INTO {_table(Listing)} ({columns}, {qn('record_id')}) " + _listed_sql("1 = 1"),
-            [PUBLISHED],
+            f"INSERT INTO {_table(Listing)} ({columns}, {qn('record_id')}) " + listed, params
         )
         cursor.execute(
             f"INSERT INTO {_table(ListingCount)} "
