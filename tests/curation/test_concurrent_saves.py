@@ -17,7 +17,6 @@ import sys
 import threading
 import time
 from collections import Counter
-from html.parser import HTMLParser
 from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.error import HTTPError, URLError
@@ -25,6 +24,8 @@ from urllib.parse import urlencode
 from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, build_opener
 
 import pytest
+
+from bench.browser_forms import FormFields
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITERS = 4
@@ -46,53 +47,6 @@ for n in range({WRITERS}):
     user.groups.add(Group.objects.get(name=ARCHIVIST))
     Document.objects.create(title=f"Document {{n}}", summary="Before.", date_entered="1965")
 """
-
-
-class FormFields(HTMLParser):
-    """The fields a browser would submit from the form with the given id, as rendered."""
-
-    def __init__(self, form_id: str):
-        super().__init__()
-        self.form_id = form_id
-        self.inside = False
-        self.fields: list[tuple[str, str]] = []
-        self._select: str | None = None
-        self._textarea: str | None = None
-        self._text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.inside = attrs.get("id") == self.form_id
-        if not self.inside or (tag != "option" and not attrs.get("name")):
-            return
-        name = attrs.get("name")
-        if tag == "input":
-            kind = attrs.get("type", "text")
-            if kind in {"submit", "button", "file", "image", "reset"}:
-                return
-            if kind in {"checkbox", "radio"} and "checked" not in attrs:
-                return
-            self.fields.append((name, attrs.get("value") or ("on" if kind == "checkbox" else "")))
-        elif tag == "select":
-            self._select = name
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.fields.append((self._select, attrs.get("value", "")))
-        elif tag == "textarea":
-            self._textarea, self._text = name, []
-
-    def handle_data(self, data):
-        if self._textarea:
-            self._text.append(data)
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-        elif tag == "select":
-            self._select = None
-        elif tag == "textarea" and self._textarea:
-            self.fields.append((self._textarea, "".join(self._text).removeprefix("\n")))
-            self._textarea = None
 
 
 def form_fields(html: str, form_id: str) -> dict[str, str | list[str]]:
