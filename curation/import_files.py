@@ -100,6 +100,20 @@ def max_rows() -> int:
     return getattr(settings, "DOSSIER_IMPORT_MAX_ROWS", 200_000)
 
 
+def _check_height(height: int) -> None:
+    """Refuses a streamed file as soon as it is seen to pass the row limit."""
+    if height > max_rows():
+        raise ImportFileRefused(
+            _("The file has more than %(limit)s rows. Split it into smaller files.")
+            % {"limit": max_rows()}
+        )
+
+
+def _check_headers(headers) -> None:
+    if not headers:
+        raise ImportFileRefused(_("The file has no header row naming its columns."))
+
+
 def format_of(name: str) -> str:
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ("csv", "xlsx", "json"):
@@ -120,8 +134,7 @@ def read_import_file(*, data: bytes, name: str, file_format: str | None = None) 
             _("The file has %(rows)s rows; the limit is %(limit)s. Split it into smaller files.")
             % {"rows": imported.height, "limit": max_rows()}
         )
-    if not imported.headers:
-        raise ImportFileRefused(_("The file has no header row naming its columns."))
+    _check_headers(imported.headers)
     return imported
 
 
@@ -163,13 +176,8 @@ def open_import_file(*, source: Callable[[], BinaryIO], size: int, name: str) ->
         streamed_headers=headers,
         streamed_height=height,
     )
-    if height > max_rows():
-        raise ImportFileRefused(
-            _("The file has more than %(limit)s rows. Split it into smaller files.")
-            % {"limit": max_rows()}
-        )
-    if not headers:
-        raise ImportFileRefused(_("The file has no header row naming its columns."))
+    _check_height(height)
+    _check_headers(headers)
     return imported
 
 
@@ -279,14 +287,9 @@ def _open_xlsx(source: Callable[[], BinaryIO], size: int, name: str) -> ImportFi
         headers = next(rows, [])
         for _cells in rows:
             height += 1
-            if height > max_rows():
-                raise ImportFileRefused(
-                    _("The file has more than %(limit)s rows. Split it into smaller files.")
-                    % {"limit": max_rows()}
-                )
+            _check_height(height)
         rows.close()
-    if not headers:
-        raise ImportFileRefused(_("The file has no header row naming its columns."))
+    _check_headers(headers)
     return ImportFile(
         None, name, "xlsx", source=source, streamed_headers=headers, streamed_height=height
     )
@@ -388,13 +391,8 @@ def _open_json(source: Callable[[], BinaryIO], name: str) -> ImportFile:
         for record in _json_records(handle):
             headers.update(dict.fromkeys(record))
             height += 1
-            if height > max_rows():
-                raise ImportFileRefused(
-                    _("The file has more than %(limit)s rows. Split it into smaller files.")
-                    % {"limit": max_rows()}
-                )
-    if not headers:
-        raise ImportFileRefused(_("The file has no header row naming its columns."))
+            _check_height(height)
+    _check_headers(headers)
     return ImportFile(
         None, name, "json", source=source, streamed_headers=list(headers), streamed_height=height
     )
