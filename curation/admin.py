@@ -43,6 +43,7 @@ from curation.forms import (
     ChangelistConcurrencyForm,
     ConcurrencyForm,
     InlineConcurrencyForm,
+    version_links,
 )
 from curation.import_admin import DeskImportExportMixin
 from curation.models import record_version
@@ -79,13 +80,7 @@ def _links_of(version):
     simple-history rebuilds only the fields of the record itself; the many-to-many
     fields would show (and save back) today's links.
     """
-    links = {
-        field.name: [
-            row[field.m2m_reverse_field_name()]
-            for row in getattr(version, field.name).values(field.m2m_reverse_field_name())
-        ]
-        for field in version._history_m2m_fields
-    }
+    links = version_links(version)
 
     def wrap(init):
         def __init__(self, *args, **kwargs):

@@ -22,22 +22,24 @@ def version_at(instance, opened_at: datetime | None):
 
 
 def form_values_of(version, names) -> dict:
-    """The values a form showed for the fields `names` when it was opened on `version`.
-
-    simple-history rebuilds only the record's own fields; the many-to-many links
-    of that version come from its history rows.
-    """
+    """The values a form showed for the fields `names` when it was opened on `version`."""
     old = version.instance
     values = {
         f.name: f.value_from_object(old) for f in old._meta.concrete_fields if f.name in names
     }
+    return values | version_links(version, names)
+
+
+def version_links(version, names=None) -> dict[str, list[int]]:
+    """The many-to-many links `version` had (of the fields `names`, or all), as primary
+    keys: simple-history rebuilds only the record's own fields, the links come from its
+    history rows."""
+    links = {}
     for field in version._history_m2m_fields:
-        if field.name in names:
+        if names is None or field.name in names:
             target = field.m2m_reverse_field_name()
-            values[field.name] = [
-                row[target] for row in getattr(version, field.name).values(target)
-            ]
-    return values
+            links[field.name] = [row[target] for row in getattr(version, field.name).values(target)]
+    return links
 
 
 def changes_since(instance, opened_at: datetime | None) -> tuple[list[str], list[str]]:
